@@ -1,0 +1,37 @@
+# gongkai — top-level commands. Each target installs the Debian packages it needs, then configures and builds.
+#   make demo    the main job on the bundled example reports
+#   make test    every test (unit, service, CLI), as CI runs it
+#   make bench   the benchmarks whose figures BENCHMARKS.md records
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+DEB_PACKAGES := cmake g++ ninja-build pkg-config \
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
+  libabsl-dev libutf8proc-dev libgtest-dev libgmock-dev libbenchmark-dev
+
+.PHONY: all deps configure build test demo bench clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh $(DEB_PACKAGES)
+
+configure: deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	@./scripts/demo.sh $(BUILD_DIR)
+
+bench: build
+	$(BUILD_DIR)/bench/parse_bench
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,107 @@
+// Parse throughput on the bundled seeds and on rendered reports in every text layout, measured beside
+// the cost of merely NFKC-normalising the same bytes with utf8proc (the reference).
+//   build/bench/parse_bench [--benchmark_filter=...]
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "common/text.h"
+#include "services/parser/parser.h"
+#include "tests/testing/report_text.h"
+#include "tests/testing/test_data.h"
+
+namespace {
+
+using gongkai::testing::Layout;
+
+std::vector<std::string> Seeds() {
+  std::vector<std::string> out;
+  std::string dir = GONGKAI_SOURCE_DIR "/tests/data";
+  for (const char* n : {"000", "001", "002", "003", "004"}) {
+    out.push_back(gongkai::testing::ReadFileOrDie(absl::StrCat(dir, "/seed_", n, ".txt")));
+  }
+  return out;
+}
+
+std::string Rendered(Layout layout) {
+  auto values = gongkai::testing::DistinctValues(gongkai::v1::TEMPLATE_VERSION_V2021);
+  return gongkai::testing::RenderReport(values, gongkai::v1::TEMPLATE_VERSION_V2021, layout);
+}
+
+void Parse(benchmark::State& state, const std::vector<std::string>& docs) {
+  int64_t bytes = 0;
+  for (const auto& d : docs) bytes += static_cast<int64_t>(d.size());
+  for (auto _ : state) {
+    for (const auto& d : docs) {
+      auto report = gongkai::parser::ParseText(d);
+      benchmark::DoNotOptimize(report);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(docs.size()));
+  state.counters["reports/s"] = benchmark::Counter(static_cast<double>(state.iterations() * docs.size()),
+                                                   benchmark::Counter::kIsRate);
+}
+
+void Nfkc(benchmark::State& state, const std::vector<std::string>& docs) {
+  int64_t bytes = 0;
+  for (const auto& d : docs) bytes += static_cast<int64_t>(d.size());
+  for (auto _ : state) {
+    for (const auto& d : docs) benchmark::DoNotOptimize(gongkai::NfkcNormalize(d));
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+}
+
+void BM_ParseSeeds(benchmark::State& state) { Parse(state, Seeds()); }
+void BM_NfkcSeeds(benchmark::State& state) { Nfkc(state, Seeds()); }
+void BM_ParseTabs(benchmark::State& state) { Parse(state, {Rendered(Layout::kTabs)}); }
+void BM_ParsePipes(benchmark::State& state) { Parse(state, {Rendered(Layout::kPipes)}); }
+void BM_ParseCellPerLine(benchmark::State& state) { Parse(state, {Rendered(Layout::kCellPerLine)}); }
+void BM_ParseMarkdown(benchmark::State& state) { Parse(state, {Rendered(Layout::kMarkdown)}); }
+void BM_ParseSpaces(benchmark::State& state) { Parse(state, {Rendered(Layout::kSpaces)}); }
+
+BENCHMARK(BM_ParseSeeds);
+BENCHMARK(BM_NfkcSeeds);
+BENCHMARK(BM_ParseTabs);
+BENCHMARK(BM_ParsePipes);
+BENCHMARK(BM_ParseCellPerLine);
+BENCHMARK(BM_ParseMarkdown);
+BENCHMARK(BM_ParseSpaces);
+
+template <typename F>
+double SecondsPerPass(F f) {
+  // Best of five runs of 200 passes each.
+  double best = 1e9;
+  for (int run = 0; run < 5; ++run) {
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 200; ++i) f();
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / 200;
+    if (s < best) best = s;
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::vector<std::string> docs = Seeds();
+  int64_t bytes = 0;
+  for (const auto& d : docs) bytes += static_cast<int64_t>(d.size());
+  double parse = SecondsPerPass([&] {
+    for (const auto& d : docs) benchmark::DoNotOptimize(gongkai::parser::ParseText(d));
+  });
+  double nfkc = SecondsPerPass([&] {
+    for (const auto& d : docs) benchmark::DoNotOptimize(gongkai::NfkcNormalize(d));
+  });
+  std::printf("\nseeds: %lld bytes in %zu reports\n", static_cast<long long>(bytes), docs.size());
+  std::printf("parse: %.1f MB/s, %.0f reports/s\n", bytes / parse / 1e6, docs.size() / parse);
+  std::printf("nfkc:  %.1f MB/s (utf8proc_NFKC of the same bytes)\n", bytes / nfkc / 1e6);
+  std::printf("parse/nfkc speed ratio: %.2f (above 1: parsing is faster than normalising)\n", nfkc / parse);
+  return 0;
+}

@@ -1,0 +1,264 @@
+#include "common/schema.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace gongkai {
+namespace {
+
+using v1::TemplateVersion;
+
+std::vector<RowSpec> MakeT2V2021() {
+  return {
+      {"t2.rules", "规章", {"issued", "repealed", "in_force"}},
+      {"t2.normative_docs", "行政规范性文件", {"issued", "repealed", "in_force"}},
+      {"t2.licensing", "行政许可", {"decisions"}},
+      {"t2.punishment", "行政处罚", {"decisions"}},
+      {"t2.coercion", "行政强制", {"decisions"}},
+      {"t2.fees", "行政事业性收费", {"amount_wan_yuan"}},
+  };
+}
+
+std::vector<RowSpec> MakeT2V2019() {
+  return {
+      {"t2.rules", "规章", {"made", "published", "public_total"}},
+      {"t2.normative_docs", "规范性文件", {"made", "published", "public_total"}},
+      {"t2.licensing", "行政许可", {"prior_items", "change", "decisions"}},
+      {"t2.other_services", "其他对外管理服务事项", {"prior_items", "change", "decisions"}},
+      {"t2.punishment", "行政处罚", {"prior_items", "change", "decisions"}},
+      {"t2.coercion", "行政强制", {"prior_items", "change", "decisions"}},
+      {"t2.fees", "行政事业性收费", {"prior_items", "change"}},
+      {"t2.procurement", "政府集中采购", {"items", "amount"}},
+  };
+}
+
+const std::vector<std::string>& T3Cols() {
+  static const auto* cols = new std::vector<std::string>{
+      "natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"};
+  return *cols;
+}
+
+std::vector<RowSpec> MakeT3(bool v2019) {
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {"received_new", "一、本年新收政府信息公开申请数量"},
+      {"carried_over", "二、上年结转政府信息公开申请数量"},
+      {"granted", "（一）予以公开"},
+      {"partially_granted", "（二）部分公开"},
+      {"denied_state_secret", "1.属于国家秘密"},
+      {"denied_prohibited_by_law", "2.其他法律行政法规禁止公开"},
+      {"denied_security_stability", "3.危及“三安全一稳定”"},
+      {"denied_third_party", "4.保护第三方合法权益"},
+      {"denied_internal_affairs", "5.属于三类内部事务信息"},
+      {"denied_process_info", "6.属于四类过程性信息"},
+      {"denied_enforcement_file", "7.属于行政执法案卷"},
+      {"denied_query_item", "8.属于行政查询事项"},
+      {"unable_not_held", "1.本机关不掌握相关政府信息"},
+      {"unable_needs_creation", "2.没有现成信息需要另行制作"},
+      {"unable_unclear", "3.补正后申请内容仍不明确"},
+      {"rejected_petition", "1.信访举报投诉类申请"},
+      {"rejected_repeated", "2.重复申请"},
+      {"rejected_publication", "3.要求提供公开出版物"},
+      {"rejected_excessive", "4.无正当理由大量反复申请"},
+      {"rejected_confirmation", "5.要求行政机关确认或重新出具已获取信息"},
+  };
+  if (v2019) {
+    rows.push_back({"other_processing", "（六）其他处理"});
+  } else {
+    rows.push_back({"other_overdue_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"});
+    rows.push_back({"other_overdue_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"});
+    rows.push_back({"other_other", "3.其他"});
+  }
+  rows.push_back({"total", "（七）总计"});
+  rows.push_back({"carried_forward", "四、结转下年度继续办理"});
+  std::vector<RowSpec> out;
+  for (auto& [key, label] : rows) out.push_back({absl::StrCat("t3.", key), label, T3Cols()});
+  return out;
+}
+
+std::vector<RowSpec> MakeT4() {
+  std::vector<std::string> results = {"upheld", "corrected", "other", "pending", "total"};
+  return {
+      {"t4.review", "行政复议", results},
+      {"t4.litigation_direct", "行政诉讼 未经复议直接起诉", results},
+      {"t4.litigation_after_review", "行政诉讼 复议后起诉", results},
+  };
+}
+
+bool IsV2019(TemplateVersion v) { return v == v1::TEMPLATE_VERSION_V2019; }
+
+std::vector<std::string> MakeKeys(TemplateVersion v) {
+  std::vector<std::string> keys;
+  for (TableId t : {TableId::kT2, TableId::kT3, TableId::kT4}) {
+    for (const RowSpec& row : TableRows(t, v)) {
+      for (const std::string& col : row.columns) keys.push_back(absl::StrCat(row.key, ".", col));
+    }
+  }
+  return keys;
+}
+
+v1::Table* MutableTable(v1::AnnualReport* report, TableId t) {
+  switch (t) {
+    case TableId::kT2:
+      return report->mutable_table2();
+    case TableId::kT3:
+      return report->mutable_table3();
+    case TableId::kT4:
+      return report->mutable_table4();
+  }
+  return nullptr;
+}
+
+const v1::Table& GetTable(const v1::AnnualReport& report, TableId t) {
+  switch (t) {
+    case TableId::kT2:
+      return report.table2();
+    case TableId::kT3:
+      return report.table3();
+    case TableId::kT4:
+      return report.table4();
+  }
+  return report.table2();
+}
+
+}  // namespace
+
+const std::vector<RowSpec>& TableRows(TableId table, TemplateVersion version) {
+  static const auto* t2_2021 = new std::vector<RowSpec>(MakeT2V2021());
+  static const auto* t2_2019 = new std::vector<RowSpec>(MakeT2V2019());
+  static const auto* t3_2021 = new std::vector<RowSpec>(MakeT3(false));
+  static const auto* t3_2019 = new std::vector<RowSpec>(MakeT3(true));
+  static const auto* t4 = new std::vector<RowSpec>(MakeT4());
+  switch (table) {
+    case TableId::kT2:
+      return IsV2019(version) ? *t2_2019 : *t2_2021;
+    case TableId::kT3:
+      return IsV2019(version) ? *t3_2019 : *t3_2021;
+    case TableId::kT4:
+      return *t4;
+  }
+  return *t4;
+}
+
+const std::vector<std::string>& AllCellKeys(TemplateVersion version) {
+  static const auto* k2021 = new std::vector<std::string>(MakeKeys(v1::TEMPLATE_VERSION_V2021));
+  static const auto* k2019 = new std::vector<std::string>(MakeKeys(v1::TEMPLATE_VERSION_V2019));
+  return IsV2019(version) ? *k2019 : *k2021;
+}
+
+const std::vector<std::string>& Table3Columns() { return T3Cols(); }
+
+const std::vector<std::string>& Table4Groups() {
+  static const auto* g =
+      new std::vector<std::string>{"review", "litigation_direct", "litigation_after_review"};
+  return *g;
+}
+
+const std::vector<std::string>& Table4Results() {
+  static const auto* r =
+      new std::vector<std::string>{"upheld", "corrected", "other", "pending", "total"};
+  return *r;
+}
+
+const std::vector<std::string>& Table3ResultRows(TemplateVersion version) {
+  auto make = [](TemplateVersion v) {
+    std::vector<std::string> out;
+    for (const RowSpec& row : TableRows(TableId::kT3, v)) {
+      absl::string_view k = row.key;
+      if (k == "t3.received_new" || k == "t3.carried_over" || k == "t3.total" ||
+          k == "t3.carried_forward") {
+        continue;
+      }
+      out.push_back(row.key);
+    }
+    return out;
+  };
+  static const auto* r2021 = new std::vector<std::string>(make(v1::TEMPLATE_VERSION_V2021));
+  static const auto* r2019 = new std::vector<std::string>(make(v1::TEMPLATE_VERSION_V2019));
+  return IsV2019(version) ? *r2019 : *r2021;
+}
+
+bool IsDecimalCell(absl::string_view key) {
+  return key == "t2.fees.amount_wan_yuan" || key == "t2.procurement.amount";
+}
+
+bool IsSignedCell(absl::string_view key) {
+  return absl::StartsWith(key, "t2.") && absl::EndsWith(key, ".change");
+}
+
+absl::string_view VersionName(TemplateVersion version) {
+  switch (version) {
+    case v1::TEMPLATE_VERSION_V2021:
+      return "v2021";
+    case v1::TEMPLATE_VERSION_V2019:
+      return "v2019";
+    case v1::TEMPLATE_VERSION_PRE2019:
+      return "pre2019";
+    default:
+      return "unknown";
+  }
+}
+
+TemplateVersion VersionFromName(absl::string_view name) {
+  if (name == "v2021") return v1::TEMPLATE_VERSION_V2021;
+  if (name == "v2019") return v1::TEMPLATE_VERSION_V2019;
+  if (name == "pre2019") return v1::TEMPLATE_VERSION_PRE2019;
+  return v1::TEMPLATE_VERSION_UNKNOWN;
+}
+
+void InitTables(TemplateVersion version, v1::AnnualReport* report) {
+  for (TableId t : {TableId::kT2, TableId::kT3, TableId::kT4}) {
+    v1::Table* table = MutableTable(report, t);
+    table->clear_cells();
+    for (const RowSpec& row : TableRows(t, version)) {
+      for (const std::string& col : row.columns) {
+        v1::Cell* cell = table->add_cells();
+        cell->set_key(absl::StrCat(row.key, ".", col));
+        cell->set_state(v1::CELL_STATE_MISSING);
+      }
+    }
+  }
+}
+
+std::string DecimalText(const v1::Decimal& d) {
+  int64_t units = d.units();
+  bool negative = units < 0;
+  uint64_t mag = negative ? static_cast<uint64_t>(-(units + 1)) + 1 : static_cast<uint64_t>(units);
+  std::string digits = absl::StrCat(mag);
+  if (d.scale() > 0) {
+    if (digits.size() <= static_cast<size_t>(d.scale())) {
+      digits.insert(0, static_cast<size_t>(d.scale()) + 1 - digits.size(), '0');
+    }
+    digits.insert(digits.size() - static_cast<size_t>(d.scale()), ".");
+  }
+  return negative ? absl::StrCat("-", digits) : digits;
+}
+
+std::string CellValueText(const v1::Cell& cell) {
+  if (cell.state() != v1::CELL_STATE_PRESENT) return "null";
+  if (cell.has_decimal_value()) return DecimalText(cell.decimal_value());
+  return absl::StrCat(cell.int_value());
+}
+
+TableId TableOfKey(absl::string_view key) {
+  if (absl::StartsWith(key, "t2.")) return TableId::kT2;
+  if (absl::StartsWith(key, "t4.")) return TableId::kT4;
+  return TableId::kT3;
+}
+
+const v1::Cell* FindCell(const v1::AnnualReport& report, absl::string_view key) {
+  const v1::Table& table = GetTable(report, TableOfKey(key));
+  for (const v1::Cell& cell : table.cells()) {
+    if (cell.key() == key) return &cell;
+  }
+  return nullptr;
+}
+
+v1::Cell* FindMutableCell(v1::AnnualReport* report, absl::string_view key) {
+  v1::Table* table = MutableTable(report, TableOfKey(key));
+  for (v1::Cell& cell : *table->mutable_cells()) {
+    if (cell.key() == key) return &cell;
+  }
+  return nullptr;
+}
+
+}  // namespace gongkai

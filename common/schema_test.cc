@@ -1,0 +1,67 @@
+#include "common/schema.h"
+
+#include <set>
+
+#include "gtest/gtest.h"
+
+namespace gongkai {
+namespace {
+
+TEST(Schema, V2021HasTheTwoHundredCellsOfFormatMd) {
+  const auto& keys = AllCellKeys(v1::TEMPLATE_VERSION_V2021);
+  ASSERT_EQ(keys.size(), 200u);
+  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()).size(), 200u);
+  EXPECT_EQ(keys.front(), "t2.rules.issued");
+  EXPECT_EQ(keys[9], "t2.fees.amount_wan_yuan");
+  EXPECT_EQ(keys[10], "t3.received_new.natural_person");
+  EXPECT_EQ(keys[16], "t3.received_new.total");
+  EXPECT_EQ(keys[184], "t3.carried_forward.total");
+  EXPECT_EQ(keys.back(), "t4.litigation_after_review.total");
+}
+
+TEST(Schema, V2019HasTwentyTwoTable2CellsAndTwentyThreeTable3Rows) {
+  const auto& keys = AllCellKeys(v1::TEMPLATE_VERSION_V2019);
+  EXPECT_EQ(keys.size(), 22u + 23u * 7u + 15u);
+  EXPECT_EQ(TableRows(TableId::kT3, v1::TEMPLATE_VERSION_V2019).size(), 23u);
+  EXPECT_EQ(TableRows(TableId::kT3, v1::TEMPLATE_VERSION_V2021).size(), 25u);
+  EXPECT_EQ(Table3ResultRows(v1::TEMPLATE_VERSION_V2021).size(), 21u);
+  EXPECT_EQ(Table3ResultRows(v1::TEMPLATE_VERSION_V2019).size(), 19u);
+}
+
+TEST(Schema, InitTablesCreatesMissingCellsAndFindCellFindsThem) {
+  v1::AnnualReport report;
+  InitTables(v1::TEMPLATE_VERSION_V2021, &report);
+  EXPECT_EQ(report.table2().cells_size() + report.table3().cells_size() + report.table4().cells_size(), 200);
+  const v1::Cell* cell = FindCell(report, "t3.granted.total");
+  ASSERT_NE(cell, nullptr);
+  EXPECT_EQ(cell->state(), v1::CELL_STATE_MISSING);
+  EXPECT_EQ(CellValueText(*cell), "null");
+  EXPECT_EQ(FindCell(report, "t3.other_processing.total"), nullptr);
+}
+
+TEST(Schema, DecimalText) {
+  v1::Decimal d;
+  d.set_units(4068208);
+  d.set_scale(3);
+  EXPECT_EQ(DecimalText(d), "4068.208");
+  d.set_units(5);
+  d.set_scale(2);
+  EXPECT_EQ(DecimalText(d), "0.05");
+  d.set_units(-15);
+  d.set_scale(1);
+  EXPECT_EQ(DecimalText(d), "-1.5");
+  d.set_units(12);
+  d.set_scale(0);
+  EXPECT_EQ(DecimalText(d), "12");
+}
+
+TEST(Schema, Kinds) {
+  EXPECT_TRUE(IsDecimalCell("t2.fees.amount_wan_yuan"));
+  EXPECT_FALSE(IsDecimalCell("t3.total.total"));
+  EXPECT_TRUE(IsSignedCell("t2.licensing.change"));
+  EXPECT_FALSE(IsSignedCell("t2.licensing.decisions"));
+  EXPECT_EQ(VersionFromName(VersionName(v1::TEMPLATE_VERSION_V2019)), v1::TEMPLATE_VERSION_V2019);
+}
+
+}  // namespace
+}  // namespace gongkai

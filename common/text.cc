@@ -1,0 +1,287 @@
+#include "common/text.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace gongkai {
+namespace {
+
+// Traditional → simplified pairs for the characters that occur in report labels, headings and titles
+// (tables 二, 三, 四, the six headings, agency names' common words). Each pair is two characters.
+constexpr absl::string_view kTraditionalPairs =
+    "規规範范條条項项許许處处罰罚強强製制發发廢废現现數数業业構构組组織织務务機机關关開开結结轉转"
+    "請请辦办區区這这計计屬属於于國国穩稳護护權权內内類类過过執执詢询無无沒没補补確确訪访舉举報报訴诉"
+    "複复復复當当認认獲获費费繳缴納纳總总繼继續续維维糾纠審审議议訟讼經经資资訊讯單单萬万額额與与問问"
+    "題题進进實实體体況况統统項项決决與与會会產产區区縣县鎮镇鄉乡街街辦办廳厅員员協协廣广東东貴贵遼辽"
+    "寧宁黑黑龍龙蘇苏淺浅嶺岭廣广陝陕甘甘雲云灣湾門门衛卫環环歸归醫医療疗護护價价稅税財财銀银險险農农"
+    "場场勞劳動动職职態态網网絡络準准規规範范開开應应對对報报據据監监督督護护險险證证書书線线種种"
+    "標标質质齊齐顯显聯联應应採采購购幣币額额減减增增徵征歲岁態态雙双邊边層层級级屆届憲宪徑径圍围";
+
+struct T2SMap {
+  std::vector<std::pair<char32_t, char32_t>> pairs;
+  T2SMap() {
+    size_t pos = 0;
+    while (pos < kTraditionalPairs.size()) {
+      char32_t from = NextCodepoint(kTraditionalPairs, &pos);
+      if (pos >= kTraditionalPairs.size()) break;
+      char32_t to = NextCodepoint(kTraditionalPairs, &pos);
+      if (from != to) pairs.emplace_back(from, to);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end(),
+                            [](const auto& a, const auto& b) { return a.first == b.first; }),
+                pairs.end());
+  }
+};
+
+const T2SMap& GetT2S() {
+  static const T2SMap* map = new T2SMap();
+  return *map;
+}
+
+inline bool KeepCategory(utf8proc_category_t c) {
+  switch (c) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+char32_t NextCodepoint(absl::string_view text, size_t* pos) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = *pos;
+  size_t n = text.size();
+  unsigned char c = s[i];
+  if (c < 0x80) {
+    *pos = i + 1;
+    return c;
+  }
+  int len;
+  char32_t cp;
+  if ((c & 0xE0) == 0xC0) {
+    len = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    len = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    len = 4;
+    cp = c & 0x07;
+  } else {
+    *pos = i + 1;
+    return 0xFFFD;
+  }
+  if (i + len > n) {
+    *pos = i + 1;
+    return 0xFFFD;
+  }
+  for (int k = 1; k < len; ++k) {
+    unsigned char cc = s[i + k];
+    if ((cc & 0xC0) != 0x80) {
+      *pos = i + 1;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  *pos = i + len;
+  return cp;
+}
+
+void AppendUtf8(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+absl::Status ValidateUtf8(absl::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  int64_t line = 1;
+  while (i < n) {
+    // Fast path: 8 ASCII bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t chunk;
+      __builtin_memcpy(&chunk, s + i, 8);
+      if (chunk & 0x8080808080808080ULL) break;
+      // A NUL or newline inside the chunk needs the slow path for counting / rejecting.
+      uint64_t has_zero = (chunk - 0x0101010101010101ULL) & ~chunk & 0x8080808080808080ULL;
+      uint64_t x = chunk ^ 0x0A0A0A0A0A0A0A0AULL;
+      uint64_t has_nl = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
+      if (has_zero || has_nl) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    unsigned char c = s[i];
+    if (c < 0x80) {
+      if (c == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the input holds a NUL byte at line ", line, ", byte offset ", i,
+            ": it is binary, not text"));
+      }
+      if (c == '\n') ++line;
+      ++i;
+      continue;
+    }
+    int len;
+    char32_t min;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      min = 0x10000;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the input is not valid UTF-8: byte 0x", absl::Hex(c, absl::kZeroPad2), " at line ", line,
+          ", byte offset ", i, " (expected UTF-8 text; GBK/GB18030 documents must be converted first)"));
+    }
+    if (i + len > n) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the input is not valid UTF-8: a truncated sequence at line ", line, ", byte offset ", i));
+    }
+    char32_t cp = c & (0xFF >> (len + 1));
+    for (int k = 1; k < len; ++k) {
+      unsigned char cc = s[i + k];
+      if ((cc & 0xC0) != 0x80) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "the input is not valid UTF-8: bad continuation byte at line ", line, ", byte offset ",
+            i + k, " (expected UTF-8 text; GBK/GB18030 documents must be converted first)"));
+      }
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the input is not valid UTF-8: invalid code point at line ", line, ", byte offset ", i));
+    }
+    i += len;
+  }
+  return absl::OkStatus();
+}
+
+int64_t CountCodepoints(absl::string_view text) {
+  int64_t count = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+char32_t ToSimplified(char32_t cp) {
+  const auto& pairs = GetT2S().pairs;
+  auto it = std::lower_bound(pairs.begin(), pairs.end(), std::make_pair(cp, char32_t{0}));
+  if (it != pairs.end() && it->first == cp) return it->second;
+  return cp;
+}
+
+bool IsSpace(char32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
+         cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F ||
+         cp == 0x205F || cp == 0xFEFF;
+}
+
+absl::string_view TrimSpace(absl::string_view text) {
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t next = begin;
+    char32_t cp = NextCodepoint(text, &next);
+    if (!IsSpace(cp)) break;
+    begin = next;
+  }
+  size_t end = text.size();
+  while (end > begin) {
+    // Step back one code point.
+    size_t start = end - 1;
+    while (start > begin && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    size_t next = start;
+    char32_t cp = NextCodepoint(text, &next);
+    if (!IsSpace(cp)) break;
+    end = start;
+  }
+  return text.substr(begin, end - begin);
+}
+
+void AppendNormalizedLabel(absl::string_view text, std::string* out) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    unsigned char c = static_cast<unsigned char>(text[pos]);
+    if (c < 0x80) {
+      ++pos;
+      if (c >= 'A' && c <= 'Z') {
+        out->push_back(static_cast<char>(c - 'A' + 'a'));
+      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        out->push_back(static_cast<char>(c));
+      }
+      continue;
+    }
+    char32_t cp = NextCodepoint(text, &pos);
+    if (cp >= 0x4E00 && cp <= 0x9FFF) {  // CJK unified ideographs: no NFKC change, maybe T→S.
+      AppendUtf8(ToSimplified(cp), out);
+      continue;
+    }
+    utf8proc_int32_t buf[8];
+    int last_boundclass = 0;
+    utf8proc_ssize_t n = utf8proc_decompose_char(
+        static_cast<utf8proc_int32_t>(cp), buf, 8,
+        static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                                       UTF8PROC_IGNORE),
+        &last_boundclass);
+    if (n < 0 || n > 8) continue;
+    for (utf8proc_ssize_t k = 0; k < n; ++k) {
+      char32_t d = static_cast<char32_t>(buf[k]);
+      if (!KeepCategory(utf8proc_category(static_cast<utf8proc_int32_t>(d)))) continue;
+      if (d >= 'A' && d <= 'Z') d = d - 'A' + 'a';
+      AppendUtf8(ToSimplified(d), out);
+    }
+  }
+}
+
+std::string NormalizeLabel(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  AppendNormalizedLabel(text, &out);
+  return out;
+}
+
+std::string NfkcNormalize(absl::string_view text) {
+  utf8proc_uint8_t* result = utf8proc_NFKC(reinterpret_cast<const utf8proc_uint8_t*>(
+      std::string(text).c_str()));
+  if (result == nullptr) return std::string();
+  std::string out(reinterpret_cast<char*>(result));
+  std::free(result);
+  return out;
+}
+
+}  // namespace gongkai

@@ -1,0 +1,83 @@
+#include "common/text.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace gongkai {
+namespace {
+
+using ::gongkai::testing::IsOk;
+using ::gongkai::testing::StatusIs;
+using ::testing::HasSubstr;
+
+TEST(NormalizeLabel, FoldsWidthPunctuationAndSpaces) {
+  EXPECT_EQ(NormalizeLabel("（二） 部分公开（区分处理的，只计这一情形，不计其他情形）"),
+            NormalizeLabel("(二)部分公开(区分处理的,只计这一情形,不计其他情形)"));
+  EXPECT_EQ(NormalizeLabel("结 果 维 持"), "结果维持");
+  EXPECT_EQ(NormalizeLabel("商业\n企业"), "商业企业");
+  EXPECT_EQ(NormalizeLabel("１．属于国家秘密"), "1属于国家秘密");
+  EXPECT_EQ(NormalizeLabel("3.危及“三安全一稳定”"), "3危及三安全一稳定");
+  EXPECT_EQ(NormalizeLabel("ＡＢＣ abc"), "abcabc");
+  EXPECT_EQ(NormalizeLabel("\u00a0规章\u3000"), "规章");
+}
+
+TEST(NormalizeLabel, MapsTraditionalToSimplified) {
+  EXPECT_EQ(NormalizeLabel("規範性文件"), "规范性文件");
+  EXPECT_EQ(NormalizeLabel("結轉下年度繼續辦理"), "结转下年度继续办理");
+  EXPECT_EQ(NormalizeLabel("行政復議"), "行政复议");
+  EXPECT_EQ(NormalizeLabel("本機關不掌握相關政府信息"), "本机关不掌握相关政府信息");
+}
+
+TEST(NormalizeLabel, MapsKangxiRadicalsFromPdfExtraction) {
+  // PDF text layers often hold Kangxi radicals (U+2F8F ⾏ for 行); NFKC maps them back.
+  EXPECT_EQ(NormalizeLabel("\u2f8f政许可"), "行政许可");
+}
+
+TEST(ToSimplified, PairsAreAligned) {
+  // A misaligned pair table would map characters to unrelated ones; spot-check pairs across the table.
+  EXPECT_EQ(ToSimplified(U'規'), U'规');
+  EXPECT_EQ(ToSimplified(U'縣'), U'县');
+  EXPECT_EQ(ToSimplified(U'採'), U'采');
+  EXPECT_EQ(ToSimplified(U'購'), U'购');
+  EXPECT_EQ(ToSimplified(U'圍'), U'围');
+  EXPECT_EQ(ToSimplified(U'规'), U'规');
+  EXPECT_EQ(ToSimplified(U'A'), U'A');
+}
+
+TEST(ValidateUtf8, AcceptsTextAndRejectsBadBytesWithTheirLine) {
+  EXPECT_THAT(ValidateUtf8("一、总体情况\n二、主动公开"), IsOk());
+  EXPECT_THAT(ValidateUtf8(""), IsOk());
+  EXPECT_THAT(ValidateUtf8("abc\ndef\n\xff"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 3")));
+  EXPECT_THAT(ValidateUtf8(std::string("ab\0c", 4)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("NUL")));
+  // GBK bytes for 公开 are not UTF-8.
+  EXPECT_THAT(ValidateUtf8("\xb9\xab\xbf\xaa"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("GBK")));
+  // Overlong encoding and a surrogate.
+  EXPECT_THAT(ValidateUtf8("\xc0\xaf"), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(ValidateUtf8("\xed\xa0\x80"), StatusIs(absl::StatusCode::kInvalidArgument));
+  // Truncated at the end, and an ASCII run longer than the 8-byte fast path before the bad byte.
+  EXPECT_THAT(ValidateUtf8("\xe4\xb8"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("truncated")));
+  EXPECT_THAT(ValidateUtf8("0123456789abcdef\n0123456789\x80"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2")));
+}
+
+TEST(TrimSpace, TrimsUnicodeSpaces) {
+  EXPECT_EQ(TrimSpace("\u3000\u00a0 规章 \t"), "规章");
+  EXPECT_EQ(TrimSpace("   "), "");
+}
+
+TEST(CountCodepoints, CountsCodePointsNotBytes) {
+  EXPECT_EQ(CountCodepoints("规章ab"), 4);
+}
+
+TEST(NfkcNormalize, MatchesUtf8proc) {
+  EXPECT_EQ(NfkcNormalize("（１）"), "(1)");
+}
+
+}  // namespace
+}  // namespace gongkai

@@ -1,0 +1,60 @@
+// The cell stream: what every format front end (text, HTML, DOCX, PDF) produces and the one table
+// recogniser reads. A stream is a list of lines; a line is a list of cells with their source positions.
+#ifndef GONGKAI_SERVICES_PARSER_CELL_STREAM_H_
+#define GONGKAI_SERVICES_PARSER_CELL_STREAM_H_
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "gongkai/v1/report.pb.h"
+
+namespace gongkai::parser {
+
+// A light source position (converted to v1::SourcePosition only for cells and notes that are kept).
+struct Pos {
+  int32_t line = 0;         // 1-based (for a PDF: within the page)
+  int32_t column = 0;       // 0-based, in code points
+  int64_t byte_offset = 0;  // into the decoded UTF-8 text
+  int32_t page = 0;         // PDF page, 1-based
+  int32_t table = 0;        // HTML/DOCX table, 1-based
+  int32_t row = 0;          // row within the table, 1-based
+  int32_t cell = 0;         // cell within the row, 1-based
+
+  void ToProto(gongkai::v1::SourcePosition* out) const;
+};
+
+// One cell: a run of text that a table layout separates from its neighbours.
+struct StreamCell {
+  absl::string_view text;  // trimmed; never empty unless `blank`
+  Pos pos;
+  bool blank = false;  // an explicit empty table cell (HTML/DOCX/markup): a placeholder where a number belongs
+};
+
+// One line of the source, or one row of a real table.
+struct StreamLine {
+  std::vector<StreamCell> cells;
+  absl::string_view text;  // the whole line as written (trimmed), for headings and narrative
+  Pos pos;
+  bool table_row = false;  // the line is a row of a real table (HTML/DOCX): its cells are the row's cells
+};
+
+// The stream, with storage for text the front end had to build (decoded entities, joined runs).
+struct CellStream {
+  std::vector<StreamLine> lines;
+  gongkai::v1::DocumentFormat format = gongkai::v1::DOCUMENT_FORMAT_TEXT;
+  // Owned text that cells may point into. A deque keeps addresses stable as it grows.
+  std::deque<std::string> storage;
+
+  // Copies `text` into storage and returns a view of the copy.
+  absl::string_view Own(std::string text) {
+    storage.push_back(std::move(text));
+    return storage.back();
+  }
+};
+
+}  // namespace gongkai::parser
+
+#endif  // GONGKAI_SERVICES_PARSER_CELL_STREAM_H_

@@ -1,0 +1,85 @@
+#include "services/parser/parser.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/text.h"
+#include "services/parser/recognizer.h"
+#include "services/parser/text_front_end.h"
+
+namespace gongkai::parser {
+namespace {
+
+bool LooksLikeHtml(absl::string_view bytes) {
+  absl::string_view head = bytes.substr(0, 2048);
+  std::string lower = absl::AsciiStrToLower(head);
+  return absl::StrContains(lower, "<html") || absl::StrContains(lower, "<!doctype html") ||
+         absl::StrContains(lower, "<table") || absl::StrContains(lower, "<body") ||
+         absl::StrContains(lower, "<div") || absl::StrContains(lower, "<p ") ||
+         absl::StrContains(lower, "<p>");
+}
+
+absl::Status CheckSize(absl::string_view bytes, const ParserOptions& options) {
+  if (static_cast<int64_t>(bytes.size()) > options.max_input_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("the input is ", bytes.size(),
+                                                   " bytes, over the limit of ", options.max_input_bytes,
+                                                   " bytes (ParserOptions.max_input_bytes)"));
+  }
+  if (TrimSpace(bytes).empty()) return absl::InvalidArgumentError("the input is empty");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+gongkai::v1::DocumentFormat DetectFormat(absl::string_view bytes, absl::string_view file_name,
+                                         absl::string_view media_type) {
+  if (absl::StartsWith(bytes, "%PDF-")) return v1::DOCUMENT_FORMAT_PDF;
+  if (absl::StartsWith(bytes, absl::string_view("PK\x03\x04", 4))) return v1::DOCUMENT_FORMAT_DOCX;
+  if (LooksLikeHtml(bytes) || absl::StrContains(media_type, "html")) return v1::DOCUMENT_FORMAT_HTML;
+  std::string lower_name = absl::AsciiStrToLower(file_name);
+  if (absl::EndsWith(lower_name, ".md")) return v1::DOCUMENT_FORMAT_MARKDOWN;
+  return v1::DOCUMENT_FORMAT_TEXT;
+}
+
+absl::StatusOr<v1::AnnualReport> ParseText(absl::string_view text, const ParserOptions& options) {
+  GONGKAI_RETURN_IF_ERROR(CheckSize(text, options));
+  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
+  if (absl::StartsWith(text, "\xFF\xFE") || absl::StartsWith(text, "\xFE\xFF")) {
+    return absl::InvalidArgumentError(
+        "the input is UTF-16 text (it starts with a UTF-16 byte-order mark); expected UTF-8");
+  }
+  GONGKAI_RETURN_IF_ERROR(ValidateUtf8(text));
+  TextFrontEndOptions front_options;
+  front_options.max_cells = options.max_cells;
+  GONGKAI_ASSIGN_OR_RETURN(CellStream stream, ReadText(text, front_options));
+  v1::AnnualReport report;
+  GONGKAI_RETURN_IF_ERROR(Recognize(stream, &report));
+  return report;
+}
+
+absl::StatusOr<v1::AnnualReport> ParseDocument(absl::string_view bytes, absl::string_view file_name,
+                                               absl::string_view media_type,
+                                               const ParserOptions& options) {
+  GONGKAI_RETURN_IF_ERROR(CheckSize(bytes, options));
+  switch (DetectFormat(bytes, file_name, media_type)) {
+    case v1::DOCUMENT_FORMAT_PDF:
+      return absl::UnimplementedError(
+          "the input is a PDF; this build reads text only (PDF support is planned): extract its text "
+          "layer (pdftotext -layout) and parse that");
+    case v1::DOCUMENT_FORMAT_DOCX:
+      return absl::UnimplementedError(
+          "the input is a zip container (DOCX?); this build reads text only (DOCX support is planned): "
+          "save it as text and parse that");
+    case v1::DOCUMENT_FORMAT_HTML:
+      return absl::UnimplementedError(
+          "the input is HTML; this build reads text only (HTML support is planned): save the page as "
+          "text and parse that");
+    default:
+      return ParseText(bytes, options);
+  }
+}
+
+}  // namespace gongkai::parser

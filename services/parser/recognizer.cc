@@ -1,0 +1,834 @@
+#include "services/parser/recognizer.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/schema.h"
+#include "common/text.h"
+#include "services/parser/labels.h"
+#include "services/parser/values.h"
+
+namespace gongkai::parser {
+namespace {
+
+using v1::AnnualReport;
+using v1::ParseNote;
+using v1::TemplateVersion;
+
+// Label cells longer than this are prose: they never name a row and end the label context.
+constexpr size_t kMaxLabelCellBytes = 240;
+// How many normalised bytes of a cell may stand before the matched row label ("三本年度办理结果一").
+constexpr size_t kMaxLabelPrefixBytes = 60;
+// How many label cells are kept as the context of the next row.
+constexpr size_t kMaxPendingCells = 12;
+
+struct PendingLabel {
+  const StreamCell* cell;
+  std::string normalized;
+  bool prose;  // too long to be a label
+};
+
+// A row as read, before the template version is known.
+struct RawRow {
+  std::string key;  // row key prefix ("t3.granted"); empty for values with no label
+  TableId table = TableId::kT3;
+  std::vector<const StreamCell*> values;
+  Pos label_pos;
+  Pos first_value_pos;
+  bool inline_row = false;  // the label and its values share a line
+  int32_t last_value_line = 0;
+  std::vector<std::string> ambiguous_between;  // two row keys the values could belong to
+};
+
+const char* kDigitsCn[] = {"", "一", "二", "三", "四", "五", "六"};
+
+absl::string_view StripMarkup(absl::string_view line) {
+  while (!line.empty() && (line.front() == '#' || line.front() == '*' || line.front() == '>' ||
+                           line.front() == ' ' || line.front() == '\t')) {
+    line.remove_prefix(1);
+  }
+  return TrimSpace(line);
+}
+
+std::string NoteText(absl::string_view table, absl::string_view key) {
+  return key.empty() ? std::string(table) : std::string(key);
+}
+
+class Recognizer {
+ public:
+  Recognizer(const CellStream& stream, AnnualReport* report) : stream_(stream), report_(report) {}
+
+  absl::Status Run() {
+    report_->set_format(stream_.format);
+    for (size_t i = 0; i < stream_.lines.size(); ++i) ReadLine(i);
+    CloseRow();
+    FinishTable4();
+    ExtractIdentity();
+    if (sections_found_ == 0 && rows_.empty() && t4_values_.empty() && !MentionsDisclosure()) {
+      return absl::InvalidArgumentError(
+          "the text is not a 政府信息公开工作年度报告: it has none of the six section headings, no table "
+          "row, and does not mention 政府信息公开");
+    }
+    DetectVersion();
+    Assemble();
+    std::stable_sort(report_->mutable_notes()->begin(), report_->mutable_notes()->end(),
+                     [](const ParseNote& a, const ParseNote& b) {
+                       return a.position().line() < b.position().line();
+                     });
+    return absl::OkStatus();
+  }
+
+ private:
+  // ---- Reading ----------------------------------------------------------------------------------
+
+  void ReadLine(size_t index) {
+    const StreamLine& line = stream_.lines[index];
+    if (line.cells.empty()) return;
+    int heading = line.text.size() <= 200 ? DetectSectionHeading(line.text, section_) : 0;
+    if (heading > 0) {
+      StartSection(heading, line, index);
+      return;
+    }
+    if (first_heading_line_ < 0 && index < 40) title_lines_.push_back(index);
+    bool line_has_value = false;
+    for (const StreamCell& cell : line.cells) {
+      CellValue value = cell.blank ? CellValue{CellValue::Kind::kPlaceholder} : ClassifyValue(cell.text);
+      if (value.is_value()) line_has_value = true;
+      if (in_t4_) {
+        ReadTable4Cell(cell, value);
+        continue;
+      }
+      if (value.is_value()) {
+        ReadValue(cell, line.pos.line);
+      } else {
+        ReadLabel(cell);
+      }
+    }
+    if (!line_has_value) AppendNarrative(line);
+  }
+
+  void StartSection(int number, const StreamLine& line, size_t index) {
+    CloseRow();
+    pending_.clear();
+    if (in_t4_ && number != 4) FinishTable4();
+    if (first_heading_line_ < 0) first_heading_line_ = static_cast<int>(index);
+    section_ = number;
+    ++sections_found_;
+    v1::Section* section = report_->add_sections();
+    section->set_number(number);
+    section->set_heading(std::string(StripMarkup(line.text)));
+    line.pos.ToProto(section->mutable_position());
+    current_section_ = section;
+    if (number == 4 && !t4_done_) {
+      in_t4_ = true;
+      t4_pos_ = line.pos;
+    }
+  }
+
+  void AppendNarrative(const StreamLine& line) {
+    if (current_section_ == nullptr || line.text.empty()) return;
+    // In the table sections only prose lines are narrative; short lines are table labels.
+    int n = current_section_->number();
+    if ((n == 2 || n == 3 || n == 4) && line.text.size() < 60) return;
+    std::string* text = current_section_->mutable_text();
+    if (!text->empty()) text->push_back('\n');
+    text->append(line.text.data(), line.text.size());
+  }
+
+  void ReadLabel(const StreamCell& cell) {
+    CloseRow();
+    PendingLabel label{&cell, std::string(), cell.text.size() > kMaxLabelCellBytes};
+    if (!label.prose) {
+      label.normalized = NormalizeLabel(cell.text);
+      NoteVersionHint(label.normalized);
+      if (absl::StrContains(label.normalized, "收费金额") || absl::StrContains(label.normalized, "单位")) {
+        CaptureFeeUnit(cell);
+      }
+      // A table 四 with no heading of its own: its label after table 三's rows starts it.
+      if (!t4_done_ && !in_t4_ && section_ != 5 && section_ != 6 && t3_rows_ > 0 &&
+          absl::StrContains(label.normalized, "行政复议") && label.normalized.size() <= 90) {
+        in_t4_ = true;
+        t4_pos_ = cell.pos;
+        pending_.clear();
+        return;
+      }
+    }
+    pending_.push_back(std::move(label));
+    if (pending_.size() > kMaxPendingCells) pending_.erase(pending_.begin());
+  }
+
+  void ReadValue(const StreamCell& cell, int32_t line_no) {
+    if (!pending_.empty()) {
+      CloseRow();
+      ambiguous_key_.clear();
+      OpenRow(ResolvePending(line_no, cell.pos.page), cell, line_no);
+      pending_.clear();
+    } else if (open_) {
+      if (row_.inline_row && line_no != row_.last_value_line) {
+        // A second line of values under an inline row: values with no label of their own.
+        CloseRow();
+        OpenRow(std::nullopt, cell, line_no);
+      }
+    } else {
+      OpenRow(std::nullopt, cell, line_no);
+    }
+    row_.values.push_back(&cell);
+    row_.last_value_line = line_no;
+  }
+
+  std::optional<LabelMatch> ResolvePending(int32_t value_line, int32_t value_page) {
+    // Concatenate the normalised tails of the last label cells, stopping at prose.
+    std::string tail;
+    std::vector<size_t> starts;  // offset of each cell in tail, from the first used cell
+    size_t first = pending_.size();
+    size_t bytes = 0;
+    while (first > 0 && !pending_[first - 1].prose && bytes < 200) {
+      --first;
+      bytes += pending_[first].normalized.size();
+    }
+    for (size_t i = first; i < pending_.size(); ++i) {
+      starts.push_back(tail.size());
+      tail += pending_[i].normalized;
+    }
+    if (tail.empty()) return std::nullopt;
+    bool in_t3 = t3_rows_ > 0 && !t3_done_;
+    std::optional<LabelMatch> match = MatchRowLabel(tail, pending_.back().normalized, in_t3);
+    if (!match) return std::nullopt;
+    // The label must start near the start of the cell it starts in (prose ending in a label is not one).
+    size_t cell_start = 0;
+    for (size_t s : starts) {
+      if (s <= match->start) cell_start = s;
+    }
+    if (match->start - cell_start > kMaxLabelPrefixBytes) return std::nullopt;
+    size_t start_cell = first + static_cast<size_t>(std::find(starts.begin(), starts.end(), cell_start) -
+                                                    starts.begin());
+    label_pos_ = pending_[start_cell].cell->pos;
+    if (label_pos_.line != value_line && label_pos_.page == value_page) {
+      // The label stands on its own line. When another row's label, not read yet, stands right before
+      // it (a broken extraction printing two labels over one row of values), the values could belong
+      // to either: leave both rows alone and say so.
+      std::optional<std::string> rival = RivalLabel(first, start_cell, match->row->row_key);
+      if (rival) {
+        ambiguous_rival_ = *rival;
+        ambiguous_key_ = match->row->row_key;
+        return std::nullopt;
+      }
+    }
+    return match;
+  }
+
+  // A label of another unread row that ends at one of the pending cells in [first, end).
+  std::optional<std::string> RivalLabel(size_t first, size_t end, absl::string_view key) {
+    for (size_t b = end; b > first; --b) {
+      std::string tail;
+      size_t from = b >= first + 3 ? b - 3 : first;
+      for (size_t i = from; i < b; ++i) tail += pending_[i].normalized;
+      std::optional<LabelMatch> m = MatchRowLabel(tail, pending_[b - 1].normalized, false);
+      if (!m || m->row->row_key == key || m->row->row_key == "t3.other_processing" ||
+          m->row->table != TableId::kT3 || seen_keys_.count(m->row->row_key)) {
+        continue;
+      }
+      return m->row->row_key;
+    }
+    return std::nullopt;
+  }
+
+  void OpenRow(std::optional<LabelMatch> match, const StreamCell& first_value, int32_t line_no) {
+    open_ = true;
+    row_ = RawRow();
+    if (match) {
+      row_.key = match->row->row_key;
+      row_.table = match->row->table;
+      row_.label_pos = label_pos_;
+      row_.inline_row = label_pos_.line == line_no && label_pos_.page == first_value.pos.page;
+    } else {
+      row_.label_pos = first_value.pos;
+      row_.inline_row = true;
+      if (!ambiguous_key_.empty()) {
+        row_.ambiguous_between = {ambiguous_rival_, ambiguous_key_};
+        row_.label_pos = label_pos_;
+        ambiguous_key_.clear();
+      }
+    }
+    row_.first_value_pos = first_value.pos;
+  }
+
+  void CloseRow() {
+    if (!open_) return;
+    open_ = false;
+    if (row_.key.empty()) {
+      // Values with no label inside table 三 are worth a note; elsewhere they are prose numbers.
+      if (!row_.ambiguous_between.empty()) {
+        AddAmbiguousNote(row_);
+      } else if (t3_rows_ > 0 && !t3_done_) {
+        AddOrphanNote(row_);
+      }
+      return;
+    }
+    seen_keys_.insert(row_.key);
+    if (row_.table == TableId::kT2 && t3_rows_ > 0) return;  // a table 二 word inside table 三
+    if (row_.table == TableId::kT3) {
+      if (t3_done_) return;
+      ++t3_rows_;
+      if (row_.key == "t3.carried_forward") t3_done_ = true;
+    }
+    if (row_.key == "t2.procurement" || row_.key == "t2.other_services") ++v2019_evidence_;
+    if (row_.key == "t3.other_processing") ++v2019_row_evidence_;
+    if (absl::StartsWith(row_.key, "t3.other_overdue")) ++v2021_row_evidence_;
+    rows_.push_back(std::move(row_));
+  }
+
+  void NoteVersionHint(absl::string_view normalized) {
+    switch (VersionHintOf(normalized)) {
+      case VersionHint::kV2019:
+        ++v2019_evidence_;
+        break;
+      case VersionHint::kV2021:
+        ++v2021_evidence_;
+        break;
+      case VersionHint::kNone:
+        break;
+    }
+  }
+
+  void CaptureFeeUnit(const StreamCell& cell) {
+    absl::string_view text = cell.text;
+    size_t at = text.find("单位");
+    if (at == absl::string_view::npos) return;
+    absl::string_view rest = text.substr(at + std::string("单位").size());
+    // Skip the colon.
+    for (absl::string_view colon : {"：", ":", " "}) {
+      if (absl::StartsWith(rest, colon)) rest.remove_prefix(colon.size());
+    }
+    size_t close = rest.find_first_of(")）");
+    if (close == absl::string_view::npos) close = rest.find("）");
+    if (close != absl::string_view::npos) rest = rest.substr(0, close);
+    if (rest.find("）") != absl::string_view::npos) rest = rest.substr(0, rest.find("）"));
+    rest = TrimSpace(rest);
+    if (rest.empty() || rest.size() > 30) return;
+    report_->set_fee_unit(std::string(rest));
+    cell.pos.ToProto(report_->mutable_fee_unit_position());
+  }
+
+  void AddOrphanNote(const RawRow& row) {
+    ParseNote* note = report_->add_notes();
+    note->set_kind(ParseNote::KIND_ORPHAN_VALUES);
+    note->set_table("t3");
+    for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
+    note->set_expected_count(7);
+    row.first_value_pos.ToProto(note->mutable_position());
+    note->set_message(absl::StrCat("表三第 ", row.first_value_pos.line, " 行有 ", row.values.size(),
+                                   " 个数值，但没有行标签，无法归入任何一行"));
+    note->set_message_en(absl::StrCat("table 3, line ", row.first_value_pos.line, ": ", row.values.size(),
+                                      " values with no row label; they belong to no row"));
+  }
+
+  void AddAmbiguousNote(const RawRow& row) {
+    ParseNote* note = report_->add_notes();
+    note->set_kind(ParseNote::KIND_UNREADABLE);
+    note->set_table("t3");
+    note->set_row_key(row.ambiguous_between[1]);
+    for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
+    note->set_expected_count(7);
+    row.first_value_pos.ToProto(note->mutable_position());
+    note->set_message(absl::StrCat("表三第 ", row.first_value_pos.line, " 行的数值前有两个行标签“",
+                                   RowLabelOf(row.ambiguous_between[0]), "”和“", RowLabelOf(row.ambiguous_between[1]),
+                                   "”，无法确定属于哪一行，两行均按缺失处理"));
+    note->set_message_en(absl::StrCat("table 3, line ", row.first_value_pos.line, ": the values follow two row labels (",
+                                      row.ambiguous_between[0], ", ", row.ambiguous_between[1],
+                                      "); which row they belong to cannot be told, both are left missing"));
+  }
+
+  // ---- Table 四 ------------------------------------------------------------------------------------
+
+  void ReadTable4Cell(const StreamCell& cell, const CellValue& value) {
+    if (value.is_value()) {
+      t4_values_.push_back(&cell);
+    } else if (t4_values_.empty() && cell.text.size() <= kMaxLabelCellBytes) {
+      AppendNormalizedLabel(cell.text, &t4_header_);
+    }
+  }
+
+  void FinishTable4() {
+    if (!in_t4_) return;
+    in_t4_ = false;
+    t4_done_ = true;
+  }
+
+  // ---- Identity ------------------------------------------------------------------------------------
+
+  static int FindYear(absl::string_view text, size_t* begin, size_t* end) {
+    for (size_t i = 0; i + 4 <= text.size(); ++i) {
+      if (!absl::ascii_isdigit(text[i]) || (i > 0 && absl::ascii_isdigit(text[i - 1]))) continue;
+      if (!absl::ascii_isdigit(text[i + 1]) || !absl::ascii_isdigit(text[i + 2]) ||
+          !absl::ascii_isdigit(text[i + 3])) {
+        continue;
+      }
+      if (i + 4 < text.size() && absl::ascii_isdigit(text[i + 4])) continue;
+      int year = (text[i] - '0') * 1000 + (text[i + 1] - '0') * 100 + (text[i + 2] - '0') * 10 +
+                 (text[i + 3] - '0');
+      if (year < 1990 || year > 2100) continue;
+      *begin = i;
+      *end = i + 4;
+      return year;
+    }
+    return 0;
+  }
+
+  static std::string RemoveSpaces(absl::string_view text) {
+    std::string out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t here = pos;
+      char32_t cp = NextCodepoint(text, &pos);
+      if (IsSpace(cp)) continue;
+      out.append(text.data() + here, pos - here);
+    }
+    return out;
+  }
+
+  static absl::string_view CleanAgency(absl::string_view agency) {
+    for (absl::string_view prefix : {"关于", "正文"}) {
+      if (absl::StartsWith(agency, prefix)) agency.remove_prefix(prefix.size());
+    }
+    for (absl::string_view suffix : {"（", "(", "《", "\"", "“"}) {
+      if (absl::EndsWith(agency, suffix)) agency.remove_suffix(suffix.size());
+    }
+    return agency;
+  }
+
+  void ExtractIdentity() {
+    // The title: the first line before the first heading that says 报告, with the line before it when
+    // the agency or the year stands there ("青同镇人民政府" / "2024年度…年度报告").
+    std::vector<const StreamLine*> lines;
+    for (size_t idx : title_lines_) {
+      const StreamLine& line = stream_.lines[idx];
+      if (!line.text.empty()) lines.push_back(&line);
+      if (lines.size() >= 12) break;
+    }
+    int k = -1;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      absl::string_view t = lines[i]->text;
+      if (t.size() <= 300 && absl::StrContains(t, "报告") &&
+          (absl::StrContains(t, "公开") || absl::StrContains(t, "年度报告"))) {
+        k = static_cast<int>(i);
+        break;
+      }
+    }
+    if (k >= 0) {
+      int j = k;
+      std::string title = RemoveSpaces(StripMarkup(lines[k]->text));
+      for (int step = 0; step < 2 && j > 0; ++step) {
+        size_t yb = 0, ye = 0;
+        int year = FindYear(title, &yb, &ye);
+        bool need = year == 0 || (yb == 0 && !HasAgencyAfterYear(title, ye));
+        absl::string_view prev = lines[j - 1]->text;
+        if (!need || prev.size() > 90 || absl::StrContains(prev, "报告")) break;
+        --j;
+        title = RemoveSpaces(StripMarkup(prev)) + title;
+      }
+      report_->set_title(title);
+      lines[j]->pos.ToProto(report_->mutable_title_position());
+      size_t yb = 0, ye = 0;
+      int year = FindYear(title, &yb, &ye);
+      report_->set_title_year(year);
+      absl::string_view t = title;
+      absl::string_view agency;
+      if (year > 0) {
+        agency = CleanAgency(t.substr(0, yb));
+        if (agency.empty()) agency = AgencyAfterYear(t, ye);
+      } else {
+        size_t cut = t.find("政府信息公开");
+        if (cut != absl::string_view::npos) agency = CleanAgency(t.substr(0, cut));
+      }
+      report_->set_agency(std::string(agency));
+    }
+    report_->set_period_year(FindPeriodYear());
+    report_->set_report_year(report_->title_year() > 0 ? report_->title_year() : report_->period_year());
+  }
+
+  static absl::string_view AgencyAfterYear(absl::string_view title, size_t year_end) {
+    absl::string_view rest = title.substr(year_end);
+    if (absl::StartsWith(rest, "年")) rest.remove_prefix(std::string("年").size());
+    if (absl::StartsWith(rest, "度")) rest.remove_prefix(std::string("度").size());
+    for (absl::string_view stop : {"政府信息公开", "政务公开", "信息公开"}) {
+      size_t cut = rest.find(stop);
+      if (cut != absl::string_view::npos) return rest.substr(0, cut);
+    }
+    return absl::string_view();
+  }
+
+  static bool HasAgencyAfterYear(absl::string_view title, size_t year_end) {
+    return !AgencyAfterYear(title, year_end).empty();
+  }
+
+  int FindPeriodYear() {
+    // "统计期限为2024年1月1日至…", "统计周期为 2024 年 1 月 1 日", "自2024年1月1日起".
+    size_t limit = std::min<size_t>(stream_.lines.size(), 400);
+    for (size_t i = 0; i < limit; ++i) {
+      absl::string_view t = stream_.lines[i].text;
+      if (t.empty() || t.size() > 4000) continue;
+      bool stat = absl::StrContains(t, "统计");
+      bool jan1 = absl::StrContains(t, "1月1日") || absl::StrContains(t, "1 月 1 日");
+      if (!stat && !jan1) continue;
+      std::string joined = RemoveSpaces(t);
+      if (i + 1 < stream_.lines.size()) joined += RemoveSpaces(stream_.lines[i + 1].text);
+      size_t from = 0;
+      if (stat) from = joined.find("统计");
+      for (size_t at = joined.find("年1月1日", from); at != std::string::npos;
+           at = joined.find("年1月1日", at + 1)) {
+        if (at >= 4) {
+          size_t yb = 0, ye = 0;
+          int year = FindYear(absl::string_view(joined).substr(at - 4, 4), &yb, &ye);
+          if (year > 0) return year;
+        }
+      }
+      if (stat) {
+        size_t yb = 0, ye = 0;
+        absl::string_view window = absl::string_view(joined).substr(from, 80);
+        int year = FindYear(window, &yb, &ye);
+        if (year > 0) return year;
+      }
+    }
+    return 0;
+  }
+
+  bool MentionsDisclosure() const {
+    for (const StreamLine& line : stream_.lines) {
+      if (absl::StrContains(line.text, "政府信息公开") || absl::StrContains(line.text, "政府資訊公開") ||
+          absl::StrContains(line.text, "政府信息公開")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- Version and assembly ------------------------------------------------------------------------
+
+  void DetectVersion() {
+    TemplateVersion version = v1::TEMPLATE_VERSION_UNKNOWN;
+    std::string evidence;
+    int year = report_->report_year();
+    bool any_table = !rows_.empty() || !t4_values_.empty();
+    if (v2019_evidence_ > v2021_evidence_) {
+      version = v1::TEMPLATE_VERSION_V2019;
+      evidence = "table 二 column labels (本年新制作数量 / 上一年项目数量 / 政府集中采购)";
+    } else if (v2021_evidence_ > 0) {
+      version = v1::TEMPLATE_VERSION_V2021;
+      evidence = "table 二 column labels (本年制发件数 / 本年废止件数 / 现行有效件数)";
+    } else if (v2021_row_evidence_ > 0) {
+      version = v1::TEMPLATE_VERSION_V2021;
+      evidence = "table 三 rows （六）其他处理 1./2./3.";
+    } else if (v2019_row_evidence_ > 0) {
+      version = v1::TEMPLATE_VERSION_V2019;
+      evidence = "table 三 row （六）其他处理 without sub-items";
+    } else if (year >= 2021) {
+      version = v1::TEMPLATE_VERSION_V2021;
+      evidence = absl::StrCat("report year ", year);
+    } else if (year >= 2019) {
+      version = v1::TEMPLATE_VERSION_V2019;
+      evidence = absl::StrCat("report year ", year);
+    } else if (year > 0) {
+      version = v1::TEMPLATE_VERSION_PRE2019;
+      evidence = absl::StrCat("report year ", year, " (before the 2019 template)");
+    }
+    if (version != v1::TEMPLATE_VERSION_PRE2019 && !any_table && year > 0 && year < 2019) {
+      version = v1::TEMPLATE_VERSION_PRE2019;
+      evidence = absl::StrCat("report year ", year, " and no standard tables");
+    }
+    report_->set_version(version);
+    report_->set_version_evidence(evidence);
+  }
+
+  v1::Table* TableOf(TableId t) {
+    switch (t) {
+      case TableId::kT2:
+        return report_->mutable_table2();
+      case TableId::kT3:
+        return report_->mutable_table3();
+      case TableId::kT4:
+        return report_->mutable_table4();
+    }
+    return nullptr;
+  }
+
+  void SetCell(v1::Cell* cell, const StreamCell& source) {
+    CellValue v = source.blank ? CellValue{CellValue::Kind::kPlaceholder} : ClassifyValue(source.text);
+    cell->set_raw(std::string(source.text));
+    source.pos.ToProto(cell->mutable_position());
+    switch (v.kind) {
+      case CellValue::Kind::kPlaceholder:
+        cell->set_state(v1::CELL_STATE_PLACEHOLDER);
+        break;
+      case CellValue::Kind::kInteger:
+        cell->set_state(v1::CELL_STATE_PRESENT);
+        if (IsDecimalCell(cell->key())) {
+          cell->mutable_decimal_value()->set_units(v.integer);
+          cell->mutable_decimal_value()->set_scale(0);
+        } else {
+          cell->set_int_value(v.integer);
+        }
+        break;
+      case CellValue::Kind::kDecimal:
+        cell->set_state(v1::CELL_STATE_PRESENT);
+        cell->mutable_decimal_value()->set_units(v.units);
+        cell->mutable_decimal_value()->set_scale(v.scale);
+        break;
+      case CellValue::Kind::kNotValue:
+        break;
+    }
+  }
+
+  void AddCountNote(const RawRow& row, size_t expected, absl::string_view table_cn) {
+    ParseNote* note = report_->add_notes();
+    note->set_kind(ParseNote::KIND_ROW_VALUE_COUNT);
+    note->set_table(row.key.substr(0, 2));
+    note->set_row_key(row.key);
+    for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
+    note->set_expected_count(static_cast<int32_t>(expected));
+    row.label_pos.ToProto(note->mutable_position());
+    note->set_message(absl::StrCat(table_cn, "“", RowLabelOf(row.key), "”一行（第 ", row.label_pos.line,
+                                   " 行）有 ", row.values.size(), " 个数值，应为 ", expected,
+                                   " 个；该行各格按缺失处理，未移位填入"));
+    note->set_message_en(absl::StrCat(row.key, " (line ", row.label_pos.line, ") holds ", row.values.size(),
+                                      " values, expected ", expected,
+                                      "; its cells are left missing rather than shifted"));
+  }
+
+  std::string RowLabelOf(absl::string_view key) {
+    for (TableId t : {TableId::kT2, TableId::kT3}) {
+      for (TemplateVersion v : {v1::TEMPLATE_VERSION_V2021, v1::TEMPLATE_VERSION_V2019}) {
+        for (const RowSpec& spec : TableRows(t, v)) {
+          if (spec.key == key) return spec.label;
+        }
+      }
+    }
+    return std::string(key);
+  }
+
+  void Assemble() {
+    TemplateVersion version = report_->version();
+    if (version == v1::TEMPLATE_VERSION_PRE2019) {
+      if (!rows_.empty()) {
+        ParseNote* note = report_->add_notes();
+        note->set_kind(ParseNote::KIND_UNREADABLE);
+        note->set_message("报告年度早于 2019 年，没有标准表格，表格内容未读取");
+        note->set_message_en("a report from before 2019 has no standard tables; its table rows were not read");
+      }
+      return;
+    }
+    InitTables(version, report_);
+    std::map<std::string, bool> seen;
+    for (const RawRow& row : rows_) {
+      const std::vector<RowSpec>& specs = TableRows(row.table, version);
+      const RowSpec* spec = nullptr;
+      for (const RowSpec& s : specs) {
+        if (s.key == row.key) spec = &s;
+      }
+      absl::string_view table_cn = row.table == TableId::kT2 ? "表二" : "表三";
+      if (spec == nullptr) {
+        ParseNote* note = report_->add_notes();
+        note->set_kind(ParseNote::KIND_UNREADABLE);
+        note->set_table(row.key.substr(0, 2));
+        note->set_row_key(row.key);
+        for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
+        row.label_pos.ToProto(note->mutable_position());
+        note->set_message(absl::StrCat(table_cn, "第 ", row.label_pos.line, " 行“", RowLabelOf(row.key),
+                                       "”不属于", VersionName(version), "模板，未读取"));
+        note->set_message_en(absl::StrCat(row.key, " (line ", row.label_pos.line, ") is not a row of the ",
+                                          VersionName(version), " template; not read"));
+        continue;
+      }
+      v1::Table* table = TableOf(row.table);
+      if (!table->present()) {
+        table->set_present(true);
+        row.label_pos.ToProto(table->mutable_position());
+      }
+      if (seen[row.key]) {
+        ParseNote* note = report_->add_notes();
+        note->set_kind(ParseNote::KIND_DUPLICATE_ROW);
+        note->set_table(row.key.substr(0, 2));
+        note->set_row_key(row.key);
+        for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
+        row.label_pos.ToProto(note->mutable_position());
+        note->set_message(absl::StrCat(table_cn, "“", spec->label, "”一行在第 ", row.label_pos.line,
+                                       " 行重复出现，保留首次出现的数值"));
+        note->set_message_en(absl::StrCat(row.key, " is printed again at line ", row.label_pos.line,
+                                          "; the first occurrence is kept"));
+        continue;
+      }
+      seen[row.key] = true;
+      if (row.values.size() != spec->columns.size()) {
+        AddCountNote(row, spec->columns.size(), table_cn);
+        continue;
+      }
+      for (size_t c = 0; c < spec->columns.size(); ++c) {
+        v1::Cell* cell = FindMutableCell(report_, absl::StrCat(row.key, ".", spec->columns[c]));
+        if (cell != nullptr) SetCell(cell, *row.values[c]);
+      }
+    }
+    AssembleTable4();
+  }
+
+  void AssembleTable4() {
+    if (t4_values_.empty()) return;
+    v1::Table* table = report_->mutable_table4();
+    table->set_present(true);
+    t4_pos_.ToProto(table->mutable_position());
+    const auto& groups = Table4Groups();
+    const auto& results = Table4Results();
+    std::vector<std::pair<int, int>> slots;  // (group, result) for each value
+    if (t4_values_.size() == groups.size() * results.size()) {
+      for (size_t g = 0; g < groups.size(); ++g) {
+        for (size_t r = 0; r < results.size(); ++r) slots.emplace_back(g, r);
+      }
+    } else {
+      // Map by the header's result labels, when they account for every value.
+      std::vector<std::pair<int, int>> header;
+      int group = 0, last = 99;
+      size_t pos = 0;
+      while (pos < t4_header_.size()) {
+        int slot = NextTable4Slot(t4_header_, &pos);
+        if (slot < 0) continue;
+        if (slot <= last && last != 99) ++group;
+        last = slot;
+        header.emplace_back(group, slot);
+      }
+      bool usable = header.size() == t4_values_.size() && !header.empty() && header.back().first < 3;
+      ParseNote* note = report_->add_notes();
+      note->set_kind(ParseNote::KIND_ROW_VALUE_COUNT);
+      note->set_table("t4");
+      for (const StreamCell* v : t4_values_) note->add_values(std::string(v->text));
+      note->set_expected_count(15);
+      t4_values_.front()->pos.ToProto(note->mutable_position());
+      note->set_message(absl::StrCat("表四（第 ", t4_values_.front()->pos.line, " 行）有 ", t4_values_.size(),
+                                     " 个数值，应为 15 个；",
+                                     usable ? "已按表头逐格对应，表头缺少的格按缺失处理"
+                                            : "表头无法逐格对应，各格按缺失处理"));
+      note->set_message_en(absl::StrCat("table 4 (line ", t4_values_.front()->pos.line, ") holds ",
+                                        t4_values_.size(), " values, expected 15; ",
+                                        usable ? "mapped by its header labels, cells the header lacks are missing"
+                                               : "the header does not account for them, all cells are left missing"));
+      if (usable) slots = header;
+    }
+    for (size_t i = 0; i < slots.size(); ++i) {
+      v1::Cell* cell = FindMutableCell(
+          report_, absl::StrCat("t4.", groups[slots[i].first], ".", results[slots[i].second]));
+      if (cell != nullptr && cell->state() == v1::CELL_STATE_MISSING) SetCell(cell, *t4_values_[i]);
+    }
+  }
+
+  const CellStream& stream_;
+  AnnualReport* report_;
+
+  int section_ = 0;
+  int sections_found_ = 0;
+  v1::Section* current_section_ = nullptr;
+  int first_heading_line_ = -1;
+  std::vector<size_t> title_lines_;
+
+  std::vector<PendingLabel> pending_;
+  Pos label_pos_;
+  bool open_ = false;
+  RawRow row_;
+  std::vector<RawRow> rows_;
+  std::set<std::string> seen_keys_;
+  std::string ambiguous_key_;
+  std::string ambiguous_rival_;
+  int t3_rows_ = 0;
+  bool t3_done_ = false;
+
+  bool in_t4_ = false;
+  bool t4_done_ = false;
+  Pos t4_pos_;
+  std::string t4_header_;
+  std::vector<const StreamCell*> t4_values_;
+
+  int v2019_evidence_ = 0;
+  int v2021_evidence_ = 0;
+  int v2019_row_evidence_ = 0;
+  int v2021_row_evidence_ = 0;
+};
+
+}  // namespace
+
+void Pos::ToProto(v1::SourcePosition* out) const {
+  out->set_line(line);
+  out->set_column(column);
+  out->set_byte_offset(byte_offset);
+  out->set_page(page);
+  out->set_table(table);
+  out->set_row(row);
+  out->set_cell(cell);
+}
+
+int DetectSectionHeading(absl::string_view line, int current) {
+  line = StripMarkup(line);
+  if (line.empty() || line.size() > 200) return 0;
+  // A numbered heading: 一、 … 六、 (not （一）, which numbers sub-topics).
+  bool numbered = false;
+  for (int n = 1; n <= 6; ++n) {
+    absl::string_view numeral = kDigitsCn[n];
+    if (!absl::StartsWith(line, numeral)) continue;
+    absl::string_view rest = line.substr(numeral.size());
+    for (absl::string_view sep : {"、", ".", "．", " ", "　", "，", ","}) {
+      if (absl::StartsWith(rest, sep)) {
+        numbered = true;
+        line = TrimSpace(rest.substr(sep.size()));
+        break;
+      }
+    }
+    break;
+  }
+  std::string norm = NormalizeLabel(line);
+  if (norm.empty() || norm.size() > 120) return 0;
+  int section = 0;
+  if (absl::StartsWith(norm, "总体情况")) {
+    section = 1;
+  } else if (absl::StrContains(norm, "主动公开") && absl::StrContains(norm, "情况") &&
+             !absl::StrContains(norm, "申请")) {
+    section = 2;
+  } else if (absl::StrContains(norm, "收到和处理") ||
+             (absl::StrContains(norm, "申请情况") && absl::StrContains(norm, "政府信息公开"))) {
+    section = 3;
+  } else if (absl::StrContains(norm, "行政复议") || absl::StrContains(norm, "行政诉讼")) {
+    section = 4;
+  } else if (absl::StrContains(norm, "问题") &&
+             (absl::StrContains(norm, "改进") || absl::StrContains(norm, "存在"))) {
+    section = 5;
+  } else if (absl::StartsWith(norm, "其他需要报告") || norm == "其他事项") {
+    section = 6;
+  }
+  if (section == 0) return 0;
+  if (numbered) return section;
+  // Unnumbered: only a heading that reads like the canonical one and moves forward.
+  static const char* kCanonical[] = {"",
+                                     "总体情况",
+                                     "主动公开政府信息",
+                                     "收到和处理政府信息公开申请",
+                                     "政府信息公开行政复议",
+                                     "存在的主要问题",
+                                     "其他需要报告的事项"};
+  std::string canonical = NormalizeLabel(kCanonical[section]);
+  bool looks_canonical = absl::StartsWith(norm, canonical) ||
+                         (section == 5 && absl::StrContains(norm, "存在的主要问题及改进")) ||
+                         (section == 4 && absl::StartsWith(norm, "因政府信息公开工作被申请行政复议"));
+  if (!looks_canonical || norm.size() > canonical.size() + 45) return 0;
+  return section > current ? section : 0;
+}
+
+absl::Status Recognize(const CellStream& stream, v1::AnnualReport* report) {
+  Recognizer recognizer(stream, report);
+  return recognizer.Run();
+}
+
+}  // namespace gongkai::parser

@@ -1,0 +1,105 @@
+#include "services/parser/values.h"
+
+#include "common/text.h"
+
+namespace gongkai::parser {
+namespace {
+
+bool IsPlaceholder(absl::string_view s) {
+  static constexpr absl::string_view kPlaceholders[] = {
+      "/", "／", "-", "－", "—", "——", "–", "―", "−", "无", "\\"};
+  for (absl::string_view p : kPlaceholders) {
+    if (s == p) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+CellValue ClassifyValue(absl::string_view cell) {
+  CellValue out;
+  if (cell.empty()) {
+    out.kind = CellValue::Kind::kPlaceholder;
+    return out;
+  }
+  if (IsPlaceholder(cell)) {
+    out.kind = CellValue::Kind::kPlaceholder;
+    return out;
+  }
+  size_t pos = 0;
+  bool negative = false;
+  int64_t int_part = 0;
+  int digits = 0;
+  int frac_digits = 0;
+  int64_t frac = 0;
+  bool seen_point = false;
+  bool seen_sign = false;
+  int group_len = 0;        // digits since the last thousands separator
+  bool seen_separator = false;
+  while (pos < cell.size()) {
+    size_t next = pos;
+    char32_t cp = NextCodepoint(cell, &next);
+    if (cp >= 0xFF10 && cp <= 0xFF19) cp = cp - 0xFF10 + '0';  // full-width digits
+    if (cp >= '0' && cp <= '9') {
+      if (digits + frac_digits >= 18) return CellValue{};
+      if (seen_point) {
+        frac = frac * 10 + (cp - '0');
+        ++frac_digits;
+      } else {
+        int_part = int_part * 10 + (cp - '0');
+        ++digits;
+        ++group_len;
+      }
+      pos = next;
+      continue;
+    }
+    if ((cp == '-' || cp == 0xFF0D || cp == 0x2212 || cp == '+' || cp == 0xFF0B) && pos == 0) {
+      negative = (cp != '+' && cp != 0xFF0B);
+      seen_sign = true;
+      pos = next;
+      continue;
+    }
+    if ((cp == ',' || cp == 0xFF0C) && digits > 0 && !seen_point) {
+      if (seen_separator && group_len != 3) return CellValue{};
+      if (!seen_separator && group_len > 3) return CellValue{};
+      seen_separator = true;
+      group_len = 0;
+      pos = next;
+      continue;
+    }
+    if ((cp == '.' || cp == 0xFF0E) && digits > 0 && !seen_point) {
+      seen_point = true;
+      pos = next;
+      continue;
+    }
+    break;
+  }
+  if (digits == 0) return CellValue{};
+  if (seen_separator && group_len != 3) return CellValue{};
+  if (seen_point && frac_digits == 0) return CellValue{};
+  // An optional unit and nothing else.
+  absl::string_view rest = TrimSpace(cell.substr(pos));
+  if (!rest.empty()) {
+    static constexpr absl::string_view kUnits[] = {"件", "个", "项", "条", "次", "元", "万元", "人"};
+    bool unit = false;
+    for (absl::string_view u : kUnits) {
+      if (rest == u) unit = true;
+    }
+    if (!unit) return CellValue{};
+  }
+  (void)seen_sign;
+  if (seen_point) {
+    out.kind = CellValue::Kind::kDecimal;
+    int64_t scale_pow = 1;
+    for (int i = 0; i < frac_digits; ++i) scale_pow *= 10;
+    out.units = int_part * scale_pow + frac;
+    if (negative) out.units = -out.units;
+    out.scale = frac_digits;
+  } else {
+    out.kind = CellValue::Kind::kInteger;
+    out.integer = negative ? -int_part : int_part;
+  }
+  return out;
+}
+
+}  // namespace gongkai::parser

@@ -1,0 +1,25 @@
+// The subcommands of the gongkai command-line client. Each returns the process exit code:
+// 0 success, 1 the input had problems (a refused document; an ERROR finding for `check`), 2 bad usage
+// or an unreadable file.
+#ifndef GONGKAI_TOOLS_GONGKAI_COMMANDS_H_
+#define GONGKAI_TOOLS_GONGKAI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace gongkai::cli {
+
+// gongkai parse [--cells | --json] [--parser HOST:PORT] FILE...
+int RunParse(int argc, char** argv);
+
+// Reads a whole file; NotFound / PermissionDenied name the file.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// Expands directories (recursively, sorted) into the files they hold; files stay as given.
+absl::StatusOr<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& inputs);
+
+}  // namespace gongkai::cli
+
+#endif  // GONGKAI_TOOLS_GONGKAI_COMMANDS_H_

@@ -1,0 +1,26 @@
+// gongkai: the command-line client of the suite.
+#include <cstdio>
+#include <cstring>
+
+#include "tools/gongkai/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: gongkai COMMAND [flags] ARGS...\n"
+    "commands:\n"
+    "  parse FILE...     read reports into their three tables (--cells, --json, --parser HOST:PORT)\n"
+    "  help              this text\n"
+    "Run 'gongkai COMMAND --help' for a command's flags.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "parse") == 0) return gongkai::cli::RunParse(argc, argv);
+  std::fprintf(stderr, "gongkai: unknown command '%s'\n%s", argv[1], kUsage);
+  return 2;
+}
