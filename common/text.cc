@@ -26,6 +26,8 @@ constexpr absl::string_view kTraditionalPairs =
 
 struct T2SMap {
   std::vector<std::pair<char32_t, char32_t>> pairs;
+  // One bit per CJK unified ideograph (U+4E00..U+9FFF): set when the character has a pair.
+  std::array<uint64_t, (0xA000 - 0x4E00) / 64> cjk_bits{};
   T2SMap() {
     size_t pos = 0;
     while (pos < kTraditionalPairs.size()) {
@@ -38,6 +40,9 @@ struct T2SMap {
     pairs.erase(std::unique(pairs.begin(), pairs.end(),
                             [](const auto& a, const auto& b) { return a.first == b.first; }),
                 pairs.end());
+    for (const auto& [from, to] : pairs) {
+      if (from >= 0x4E00 && from < 0xA000) cjk_bits[(from - 0x4E00) / 64] |= uint64_t{1} << ((from - 0x4E00) % 64);
+    }
   }
 };
 
@@ -122,35 +127,50 @@ void AppendUtf8(char32_t cp, std::string* out) {
   }
 }
 
+namespace {
+
+int64_t LineOf(absl::string_view text, size_t offset) {
+  return 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+}
+
+absl::Status Utf8Error(absl::string_view text, size_t offset, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the input is not valid UTF-8: ", what, " at line ", LineOf(text, offset), ", byte offset ", offset,
+      " (expected UTF-8 text; GBK/GB18030 documents must be converted first)"));
+}
+
+}  // namespace
+
 absl::Status ValidateUtf8(absl::string_view text) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   size_t i = 0;
-  int64_t line = 1;
   while (i < n) {
-    // Fast path: 8 ASCII bytes at a time.
+    // Fast path: 8 ASCII bytes with no NUL at a time.
     while (i + 8 <= n) {
       uint64_t chunk;
       __builtin_memcpy(&chunk, s + i, 8);
       if (chunk & 0x8080808080808080ULL) break;
-      // A NUL or newline inside the chunk needs the slow path for counting / rejecting.
-      uint64_t has_zero = (chunk - 0x0101010101010101ULL) & ~chunk & 0x8080808080808080ULL;
-      uint64_t x = chunk ^ 0x0A0A0A0A0A0A0A0AULL;
-      uint64_t has_nl = (x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL;
-      if (has_zero || has_nl) break;
+      if ((chunk - 0x0101010101010101ULL) & ~chunk & 0x8080808080808080ULL) break;  // a NUL byte
       i += 8;
     }
     if (i >= n) break;
     unsigned char c = s[i];
     if (c < 0x80) {
       if (c == 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "the input holds a NUL byte at line ", line, ", byte offset ", i,
-            ": it is binary, not text"));
+        return absl::InvalidArgumentError(absl::StrCat("the input holds a NUL byte at line ", LineOf(text, i),
+                                                       ", byte offset ", i, ": it is binary, not text"));
       }
-      if (c == '\n') ++line;
       ++i;
       continue;
+    }
+    // Fast path: a well-formed 3-byte sequence (all CJK), not overlong, not a surrogate.
+    if ((c & 0xF0) == 0xE0 && i + 2 < n) {
+      unsigned char c1 = s[i + 1], c2 = s[i + 2];
+      if ((c1 & 0xC0) == 0x80 && (c2 & 0xC0) == 0x80 && !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0)) {
+        i += 3;
+        continue;
+      }
     }
     int len;
     char32_t min;
@@ -164,28 +184,16 @@ absl::Status ValidateUtf8(absl::string_view text) {
       len = 4;
       min = 0x10000;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the input is not valid UTF-8: byte 0x", absl::Hex(c, absl::kZeroPad2), " at line ", line,
-          ", byte offset ", i, " (expected UTF-8 text; GBK/GB18030 documents must be converted first)"));
+      return Utf8Error(text, i, absl::StrCat("byte 0x", absl::Hex(c, absl::kZeroPad2)));
     }
-    if (i + len > n) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the input is not valid UTF-8: a truncated sequence at line ", line, ", byte offset ", i));
-    }
+    if (i + len > n) return Utf8Error(text, i, "a truncated sequence");
     char32_t cp = c & (0xFF >> (len + 1));
     for (int k = 1; k < len; ++k) {
       unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "the input is not valid UTF-8: bad continuation byte at line ", line, ", byte offset ",
-            i + k, " (expected UTF-8 text; GBK/GB18030 documents must be converted first)"));
-      }
+      if ((cc & 0xC0) != 0x80) return Utf8Error(text, i + k, "bad continuation byte");
       cp = (cp << 6) | (cc & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the input is not valid UTF-8: invalid code point at line ", line, ", byte offset ", i));
-    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return Utf8Error(text, i, "invalid code point");
     i += len;
   }
   return absl::OkStatus();
@@ -200,7 +208,12 @@ int64_t CountCodepoints(absl::string_view text) {
 }
 
 char32_t ToSimplified(char32_t cp) {
-  const auto& pairs = GetT2S().pairs;
+  const T2SMap& map = GetT2S();
+  if (cp >= 0x4E00 && cp < 0xA000 &&
+      !(map.cjk_bits[(cp - 0x4E00) / 64] & (uint64_t{1} << ((cp - 0x4E00) % 64)))) {
+    return cp;
+  }
+  const auto& pairs = map.pairs;
   auto it = std::lower_bound(pairs.begin(), pairs.end(), std::make_pair(cp, char32_t{0}));
   if (it != pairs.end() && it->first == cp) return it->second;
   return cp;
@@ -212,22 +225,51 @@ bool IsSpace(char32_t cp) {
          cp == 0x205F || cp == 0xFEFF;
 }
 
+namespace {
+
+// Length of the space character at text[i] (ASCII whitespace, NBSP, U+2000..U+200B, U+202F, U+205F,
+// U+3000, U+FEFF), or 0.
+inline size_t SpaceAt(absl::string_view text, size_t i) {
+  unsigned char c = static_cast<unsigned char>(text[i]);
+  if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
+  if (c < 0xC2) return 0;
+  size_t n = text.size();
+  if (c == 0xC2) return (i + 1 < n && static_cast<unsigned char>(text[i + 1]) == 0xA0) ? 2 : 0;
+  if (i + 2 >= n) return 0;
+  unsigned char c1 = static_cast<unsigned char>(text[i + 1]);
+  unsigned char c2 = static_cast<unsigned char>(text[i + 2]);
+  if (c == 0xE3) return (c1 == 0x80 && c2 == 0x80) ? 3 : 0;
+  if (c == 0xE2) {
+    if (c1 == 0x80 && (c2 <= 0x8B || c2 == 0xAF)) return 3;
+    if (c1 == 0x81 && c2 == 0x9F) return 3;
+    return 0;
+  }
+  if (c == 0xEF) return (c1 == 0xBB && c2 == 0xBF) ? 3 : 0;
+  return 0;
+}
+
+}  // namespace
+
 absl::string_view TrimSpace(absl::string_view text) {
   size_t begin = 0;
   while (begin < text.size()) {
-    size_t next = begin;
-    char32_t cp = NextCodepoint(text, &next);
-    if (!IsSpace(cp)) break;
-    begin = next;
+    size_t len = SpaceAt(text, begin);
+    if (len == 0) break;
+    begin += len;
   }
   size_t end = text.size();
   while (end > begin) {
-    // Step back one code point.
+    unsigned char c = static_cast<unsigned char>(text[end - 1]);
+    if (c < 0x80) {
+      if (SpaceAt(text, end - 1) == 0) break;
+      --end;
+      continue;
+    }
+    // Step back to the start of the last code point.
     size_t start = end - 1;
     while (start > begin && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
-    size_t next = start;
-    char32_t cp = NextCodepoint(text, &next);
-    if (!IsSpace(cp)) break;
+    size_t len = SpaceAt(text, start);
+    if (len == 0 || start + len != end) break;
     end = start;
   }
   return text.substr(begin, end - begin);
@@ -249,6 +291,20 @@ void AppendNormalizedLabel(absl::string_view text, std::string* out) {
     char32_t cp = NextCodepoint(text, &pos);
     if (cp >= 0x4E00 && cp <= 0x9FFF) {  // CJK unified ideographs: no NFKC change, maybe T→S.
       AppendUtf8(ToSimplified(cp), out);
+      continue;
+    }
+    if (cp >= 0xFF01 && cp <= 0xFF5E) {  // full-width ASCII: NFKC gives the ASCII character
+      char c = static_cast<char>(cp - 0xFEE0);
+      if (c >= 'A' && c <= 'Z') {
+        out->push_back(static_cast<char>(c - 'A' + 'a'));
+      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        out->push_back(c);
+      }
+      continue;
+    }
+    // CJK symbols and punctuation, general punctuation: removed, except 々 (U+3005) and 〇 (U+3007).
+    if ((cp >= 0x3000 && cp <= 0x303F && cp != 0x3005 && cp != 0x3007) || (cp >= 0x2000 && cp <= 0x206F) ||
+        cp == 0xA0) {
       continue;
     }
     utf8proc_int32_t buf[8];

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -43,6 +44,19 @@ std::string NfkcNormalize(absl::string_view text);
 
 // True for code points that separate words in reports: ASCII whitespace, NBSP, U+3000 and other Zs.
 bool IsSpace(char32_t cp);
+
+// True when `needle` occurs in `haystack`. Uses libstdc++'s memchr-based search, which is much faster than
+// Debian Abseil's string_view::find on the long CJK lines of reports.
+inline bool Contains(absl::string_view haystack, absl::string_view needle) {
+  return std::string_view(haystack.data(), haystack.size()).find(std::string_view(needle.data(), needle.size())) !=
+         std::string_view::npos;
+}
+
+// Byte offset of `needle` in `haystack` at or after `from`, or npos.
+inline size_t Find(absl::string_view haystack, absl::string_view needle, size_t from = 0) {
+  size_t at = std::string_view(haystack.data(), haystack.size()).find(std::string_view(needle.data(), needle.size()), from);
+  return at == std::string_view::npos ? absl::string_view::npos : at;
+}
 
 // Removes leading and trailing whitespace (including NBSP and U+3000).
 absl::string_view TrimSpace(absl::string_view text);

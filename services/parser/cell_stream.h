@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "gongkai/v1/report.pb.h"
+#include "services/parser/values.h"
 
 namespace gongkai::parser {
 
@@ -31,11 +33,13 @@ struct StreamCell {
   absl::string_view text;  // trimmed; never empty unless `blank`
   Pos pos;
   bool blank = false;  // an explicit empty table cell (HTML/DOCX/markup): a placeholder where a number belongs
+  CellValue value;     // the cell read as a value (front ends fill it: ClassifyValue(text), or kPlaceholder if blank)
 };
 
-// One line of the source, or one row of a real table.
+// One line of the source, or one row of a real table. Its cells are stream.cells[first_cell, +cell_count).
 struct StreamLine {
-  std::vector<StreamCell> cells;
+  uint32_t first_cell = 0;
+  uint32_t cell_count = 0;
   absl::string_view text;  // the whole line as written (trimmed), for headings and narrative
   Pos pos;
   bool table_row = false;  // the line is a row of a real table (HTML/DOCX): its cells are the row's cells
@@ -44,9 +48,15 @@ struct StreamLine {
 // The stream, with storage for text the front end had to build (decoded entities, joined runs).
 struct CellStream {
   std::vector<StreamLine> lines;
+  std::vector<StreamCell> cells;  // every line's cells, in order (one allocation, not one per line)
   gongkai::v1::DocumentFormat format = gongkai::v1::DOCUMENT_FORMAT_TEXT;
   // Owned text that cells may point into. A deque keeps addresses stable as it grows.
   std::deque<std::string> storage;
+
+  // The cells of `line`.
+  absl::Span<const StreamCell> CellsOf(const StreamLine& line) const {
+    return absl::Span<const StreamCell>(cells.data() + line.first_cell, line.cell_count);
+  }
 
   // Copies `text` into storage and returns a view of the copy.
   absl::string_view Own(std::string text) {

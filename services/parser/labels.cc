@@ -104,10 +104,10 @@ VersionHint VersionHintOf(absl::string_view normalized) {
   static const auto* v2021 = new std::vector<std::string>{
       NormalizeLabel("制发件数"), NormalizeLabel("废止件数"), NormalizeLabel("有效件数")};
   for (const std::string& m : *v2019) {
-    if (absl::StrContains(normalized, m)) return VersionHint::kV2019;
+    if (Contains(normalized, m)) return VersionHint::kV2019;
   }
   for (const std::string& m : *v2021) {
-    if (absl::StrContains(normalized, m)) return VersionHint::kV2021;
+    if (Contains(normalized, m)) return VersionHint::kV2021;
   }
   return VersionHint::kNone;
 }

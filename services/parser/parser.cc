@@ -44,7 +44,8 @@ gongkai::v1::DocumentFormat DetectFormat(absl::string_view bytes, absl::string_v
   return v1::DOCUMENT_FORMAT_TEXT;
 }
 
-absl::StatusOr<v1::AnnualReport> ParseText(absl::string_view text, const ParserOptions& options) {
+absl::Status ParseTextInto(absl::string_view text, const ParserOptions& options, v1::AnnualReport* report) {
+  report->Clear();
   GONGKAI_RETURN_IF_ERROR(CheckSize(text, options));
   if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
   if (absl::StartsWith(text, "\xFF\xFE") || absl::StartsWith(text, "\xFE\xFF")) {
@@ -55,14 +56,12 @@ absl::StatusOr<v1::AnnualReport> ParseText(absl::string_view text, const ParserO
   TextFrontEndOptions front_options;
   front_options.max_cells = options.max_cells;
   GONGKAI_ASSIGN_OR_RETURN(CellStream stream, ReadText(text, front_options));
-  v1::AnnualReport report;
-  GONGKAI_RETURN_IF_ERROR(Recognize(stream, &report));
-  return report;
+  return Recognize(stream, report);
 }
 
-absl::StatusOr<v1::AnnualReport> ParseDocument(absl::string_view bytes, absl::string_view file_name,
-                                               absl::string_view media_type,
-                                               const ParserOptions& options) {
+absl::Status ParseDocumentInto(absl::string_view bytes, absl::string_view file_name, absl::string_view media_type,
+                               const ParserOptions& options, v1::AnnualReport* report) {
+  report->Clear();
   GONGKAI_RETURN_IF_ERROR(CheckSize(bytes, options));
   switch (DetectFormat(bytes, file_name, media_type)) {
     case v1::DOCUMENT_FORMAT_PDF:
@@ -78,8 +77,21 @@ absl::StatusOr<v1::AnnualReport> ParseDocument(absl::string_view bytes, absl::st
           "the input is HTML; this build reads text only (HTML support is planned): save the page as "
           "text and parse that");
     default:
-      return ParseText(bytes, options);
+      return ParseTextInto(bytes, options, report);
   }
+}
+
+absl::StatusOr<v1::AnnualReport> ParseText(absl::string_view text, const ParserOptions& options) {
+  v1::AnnualReport report;
+  GONGKAI_RETURN_IF_ERROR(ParseTextInto(text, options, &report));
+  return report;
+}
+
+absl::StatusOr<v1::AnnualReport> ParseDocument(absl::string_view bytes, absl::string_view file_name,
+                                               absl::string_view media_type, const ParserOptions& options) {
+  v1::AnnualReport report;
+  GONGKAI_RETURN_IF_ERROR(ParseDocumentInto(bytes, file_name, media_type, options, &report));
+  return report;
 }
 
 }  // namespace gongkai::parser

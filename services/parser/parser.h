@@ -33,6 +33,12 @@ absl::StatusOr<gongkai::v1::AnnualReport> ParseDocument(absl::string_view bytes,
 absl::StatusOr<gongkai::v1::AnnualReport> ParseText(absl::string_view text,
                                                     const ParserOptions& options = {});
 
+// As ParseDocument / ParseText, but fills `*report` (which the caller may allocate on a protobuf Arena:
+// a report holds a few hundred small objects). `*report` is cleared first.
+absl::Status ParseDocumentInto(absl::string_view bytes, absl::string_view file_name, absl::string_view media_type,
+                               const ParserOptions& options, gongkai::v1::AnnualReport* report);
+absl::Status ParseTextInto(absl::string_view text, const ParserOptions& options, gongkai::v1::AnnualReport* report);
+
 // What a document's bytes look like.
 gongkai::v1::DocumentFormat DetectFormat(absl::string_view bytes, absl::string_view file_name,
                                          absl::string_view media_type);

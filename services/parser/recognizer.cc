@@ -33,7 +33,8 @@ constexpr size_t kMaxPendingCells = 12;
 
 struct PendingLabel {
   const StreamCell* cell;
-  std::string normalized;
+  std::string normalized;  // computed on first use
+  bool normalized_done;
   bool prose;  // too long to be a label
 };
 
@@ -92,7 +93,7 @@ class Recognizer {
 
   void ReadLine(size_t index) {
     const StreamLine& line = stream_.lines[index];
-    if (line.cells.empty()) return;
+    if (line.cell_count == 0) return;
     int heading = line.text.size() <= 200 ? DetectSectionHeading(line.text, section_) : 0;
     if (heading > 0) {
       StartSection(heading, line, index);
@@ -100,8 +101,8 @@ class Recognizer {
     }
     if (first_heading_line_ < 0 && index < 40) title_lines_.push_back(index);
     bool line_has_value = false;
-    for (const StreamCell& cell : line.cells) {
-      CellValue value = cell.blank ? CellValue{CellValue::Kind::kPlaceholder} : ClassifyValue(cell.text);
+    for (const StreamCell& cell : stream_.CellsOf(line)) {
+      const CellValue& value = cell.value;
       if (value.is_value()) line_has_value = true;
       if (in_t4_) {
         ReadTable4Cell(cell, value);
@@ -146,16 +147,15 @@ class Recognizer {
 
   void ReadLabel(const StreamCell& cell) {
     CloseRow();
-    PendingLabel label{&cell, std::string(), cell.text.size() > kMaxLabelCellBytes};
+    PendingLabel label{&cell, std::string(), false, cell.text.size() > kMaxLabelCellBytes};
     if (!label.prose) {
-      label.normalized = NormalizeLabel(cell.text);
-      NoteVersionHint(label.normalized);
-      if (absl::StrContains(label.normalized, "收费金额") || absl::StrContains(label.normalized, "单位")) {
-        CaptureFeeUnit(cell);
-      }
+      // Cheap byte tests first; a label is normalised only when a row or a marker may hang on it.
+      absl::string_view raw = cell.text;
+      if (Contains(raw, "单位") || Contains(raw, "單位")) CaptureFeeUnit(cell);
       // A table 四 with no heading of its own: its label after table 三's rows starts it.
       if (!t4_done_ && !in_t4_ && section_ != 5 && section_ != 6 && t3_rows_ > 0 &&
-          absl::StrContains(label.normalized, "行政复议") && label.normalized.size() <= 90) {
+          (Contains(raw, "复议") || Contains(raw, "復議") || Contains(raw, "複議")) &&
+          Contains(NormalizeLabel(raw), "行政复议") && raw.size() <= 120) {
         in_t4_ = true;
         t4_pos_ = cell.pos;
         pending_.clear();
@@ -164,6 +164,14 @@ class Recognizer {
     }
     pending_.push_back(std::move(label));
     if (pending_.size() > kMaxPendingCells) pending_.erase(pending_.begin());
+  }
+
+  const std::string& Normalized(PendingLabel& label) {
+    if (!label.normalized_done) {
+      label.normalized = NormalizeLabel(label.cell->text);
+      label.normalized_done = true;
+    }
+    return label.normalized;
   }
 
   void ReadValue(const StreamCell& cell, int32_t line_no) {
@@ -193,13 +201,14 @@ class Recognizer {
     size_t bytes = 0;
     while (first > 0 && !pending_[first - 1].prose && bytes < 200) {
       --first;
-      bytes += pending_[first].normalized.size();
+      bytes += Normalized(pending_[first]).size();
     }
     for (size_t i = first; i < pending_.size(); ++i) {
       starts.push_back(tail.size());
       tail += pending_[i].normalized;
     }
     if (tail.empty()) return std::nullopt;
+    if (t3_rows_ == 0) NoteVersionHint(tail);
     bool in_t3 = t3_rows_ > 0 && !t3_done_;
     std::optional<LabelMatch> match = MatchRowLabel(tail, pending_.back().normalized, in_t3);
     if (!match) return std::nullopt;
@@ -231,7 +240,7 @@ class Recognizer {
     for (size_t b = end; b > first; --b) {
       std::string tail;
       size_t from = b >= first + 3 ? b - 3 : first;
-      for (size_t i = from; i < b; ++i) tail += pending_[i].normalized;
+      for (size_t i = from; i < b; ++i) tail += Normalized(pending_[i]);
       std::optional<LabelMatch> m = MatchRowLabel(tail, pending_[b - 1].normalized, false);
       if (!m || m->row->row_key == key || m->row->row_key == "t3.other_processing" ||
           m->row->table != TableId::kT3 || seen_keys_.count(m->row->row_key)) {
@@ -418,8 +427,8 @@ class Recognizer {
     int k = -1;
     for (size_t i = 0; i < lines.size(); ++i) {
       absl::string_view t = lines[i]->text;
-      if (t.size() <= 300 && absl::StrContains(t, "报告") &&
-          (absl::StrContains(t, "公开") || absl::StrContains(t, "年度报告"))) {
+      if (t.size() <= 300 && Contains(t, "报告") &&
+          (Contains(t, "公开") || Contains(t, "年度报告"))) {
         k = static_cast<int>(i);
         break;
       }
@@ -432,7 +441,7 @@ class Recognizer {
         int year = FindYear(title, &yb, &ye);
         bool need = year == 0 || (yb == 0 && !HasAgencyAfterYear(title, ye));
         absl::string_view prev = lines[j - 1]->text;
-        if (!need || prev.size() > 90 || absl::StrContains(prev, "报告")) break;
+        if (!need || prev.size() > 90 || Contains(prev, "报告")) break;
         --j;
         title = RemoveSpaces(StripMarkup(prev)) + title;
       }
@@ -477,8 +486,8 @@ class Recognizer {
     for (size_t i = 0; i < limit; ++i) {
       absl::string_view t = stream_.lines[i].text;
       if (t.empty() || t.size() > 4000) continue;
-      bool stat = absl::StrContains(t, "统计");
-      bool jan1 = absl::StrContains(t, "1月1日") || absl::StrContains(t, "1 月 1 日");
+      bool stat = Contains(t, "统计");
+      bool jan1 = Contains(t, "1月1日") || Contains(t, "1 月 1 日");
       if (!stat && !jan1) continue;
       std::string joined = RemoveSpaces(t);
       if (i + 1 < stream_.lines.size()) joined += RemoveSpaces(stream_.lines[i + 1].text);
@@ -504,8 +513,8 @@ class Recognizer {
 
   bool MentionsDisclosure() const {
     for (const StreamLine& line : stream_.lines) {
-      if (absl::StrContains(line.text, "政府信息公开") || absl::StrContains(line.text, "政府資訊公開") ||
-          absl::StrContains(line.text, "政府信息公開")) {
+      if (Contains(line.text, "政府信息公开") || Contains(line.text, "政府資訊公開") ||
+          Contains(line.text, "政府信息公開")) {
         return true;
       }
     }
@@ -562,7 +571,7 @@ class Recognizer {
   }
 
   void SetCell(v1::Cell* cell, const StreamCell& source) {
-    CellValue v = source.blank ? CellValue{CellValue::Kind::kPlaceholder} : ClassifyValue(source.text);
+    const CellValue& v = source.value;
     cell->set_raw(std::string(source.text));
     source.pos.ToProto(cell->mutable_position());
     switch (v.kind) {
@@ -671,9 +680,14 @@ class Recognizer {
         AddCountNote(row, spec->columns.size(), table_cn);
         continue;
       }
+      // Cells are in FORMAT order: the row's first cell follows the columns of the rows before it.
+      int base = 0;
+      for (const RowSpec& s : specs) {
+        if (&s == spec) break;
+        base += static_cast<int>(s.columns.size());
+      }
       for (size_t c = 0; c < spec->columns.size(); ++c) {
-        v1::Cell* cell = FindMutableCell(report_, absl::StrCat(row.key, ".", spec->columns[c]));
-        if (cell != nullptr) SetCell(cell, *row.values[c]);
+        SetCell(table->mutable_cells(base + static_cast<int>(c)), *row.values[c]);
       }
     }
     AssembleTable4();
@@ -721,9 +735,8 @@ class Recognizer {
       if (usable) slots = header;
     }
     for (size_t i = 0; i < slots.size(); ++i) {
-      v1::Cell* cell = FindMutableCell(
-          report_, absl::StrCat("t4.", groups[slots[i].first], ".", results[slots[i].second]));
-      if (cell != nullptr && cell->state() == v1::CELL_STATE_MISSING) SetCell(cell, *t4_values_[i]);
+      v1::Cell* cell = table->mutable_cells(slots[i].first * static_cast<int>(results.size()) + slots[i].second);
+      if (cell->state() == v1::CELL_STATE_MISSING) SetCell(cell, *t4_values_[i]);
     }
   }
 
@@ -774,6 +787,30 @@ void Pos::ToProto(v1::SourcePosition* out) const {
 int DetectSectionHeading(absl::string_view line, int current) {
   line = StripMarkup(line);
   if (line.empty() || line.size() > 200) return 0;
+  // A heading is numbered (一、 … 六、) or starts like a canonical heading; anything else is a label or prose.
+  static constexpr absl::string_view kStarts[] = {"一", "二", "三", "四", "五", "六", "总体情况", "總體情況",
+                                                  "主动公开政府信息", "收到和处理", "政府信息公开", "因政府信息公开",
+                                                  "存在的主要问题", "其他需要报告", "其他事项", "行政机关"};
+  bool starts = false;
+  for (absl::string_view start : kStarts) {
+    if (absl::StartsWith(line, start)) {
+      starts = true;
+      break;
+    }
+  }
+  if (!starts) return 0;
+  // Every heading holds one of these words (simplified or traditional); most lines hold none.
+  static constexpr absl::string_view kKeys[] = {"总体", "總體", "主动公开", "主動公開", "收到和处理", "收到和處理",
+                                                "申请情况", "申請情況", "复议", "復議", "複議", "诉讼", "訴訟",
+                                                "问题", "問題", "其他"};
+  bool candidate = false;
+  for (absl::string_view key : kKeys) {
+    if (Contains(line, key)) {
+      candidate = true;
+      break;
+    }
+  }
+  if (!candidate) return 0;
   // A numbered heading: 一、 … 六、 (not （一）, which numbers sub-topics).
   bool numbered = false;
   for (int n = 1; n <= 6; ++n) {
@@ -794,16 +831,16 @@ int DetectSectionHeading(absl::string_view line, int current) {
   int section = 0;
   if (absl::StartsWith(norm, "总体情况")) {
     section = 1;
-  } else if (absl::StrContains(norm, "主动公开") && absl::StrContains(norm, "情况") &&
-             !absl::StrContains(norm, "申请")) {
+  } else if (Contains(norm, "主动公开") && Contains(norm, "情况") &&
+             !Contains(norm, "申请")) {
     section = 2;
-  } else if (absl::StrContains(norm, "收到和处理") ||
-             (absl::StrContains(norm, "申请情况") && absl::StrContains(norm, "政府信息公开"))) {
+  } else if (Contains(norm, "收到和处理") ||
+             (Contains(norm, "申请情况") && Contains(norm, "政府信息公开"))) {
     section = 3;
-  } else if (absl::StrContains(norm, "行政复议") || absl::StrContains(norm, "行政诉讼")) {
+  } else if (Contains(norm, "行政复议") || Contains(norm, "行政诉讼")) {
     section = 4;
-  } else if (absl::StrContains(norm, "问题") &&
-             (absl::StrContains(norm, "改进") || absl::StrContains(norm, "存在"))) {
+  } else if (Contains(norm, "问题") &&
+             (Contains(norm, "改进") || Contains(norm, "存在"))) {
     section = 5;
   } else if (absl::StartsWith(norm, "其他需要报告") || norm == "其他事项") {
     section = 6;
@@ -811,16 +848,12 @@ int DetectSectionHeading(absl::string_view line, int current) {
   if (section == 0) return 0;
   if (numbered) return section;
   // Unnumbered: only a heading that reads like the canonical one and moves forward.
-  static const char* kCanonical[] = {"",
-                                     "总体情况",
-                                     "主动公开政府信息",
-                                     "收到和处理政府信息公开申请",
-                                     "政府信息公开行政复议",
-                                     "存在的主要问题",
-                                     "其他需要报告的事项"};
-  std::string canonical = NormalizeLabel(kCanonical[section]);
+  static const auto* kCanonical = new std::vector<std::string>{
+      "", NormalizeLabel("总体情况"), NormalizeLabel("主动公开政府信息"), NormalizeLabel("收到和处理政府信息公开申请"),
+      NormalizeLabel("政府信息公开行政复议"), NormalizeLabel("存在的主要问题"), NormalizeLabel("其他需要报告的事项")};
+  const std::string& canonical = (*kCanonical)[section];
   bool looks_canonical = absl::StartsWith(norm, canonical) ||
-                         (section == 5 && absl::StrContains(norm, "存在的主要问题及改进")) ||
+                         (section == 5 && Contains(norm, "存在的主要问题及改进")) ||
                          (section == 4 && absl::StartsWith(norm, "因政府信息公开工作被申请行政复议"));
   if (!looks_canonical || norm.size() > canonical.size() + 45) return 0;
   return section > current ? section : 0;

@@ -1,5 +1,6 @@
 #include "services/parser/text_front_end.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -92,13 +93,15 @@ class LineSplitter {
   }
 
   void AddCell(StreamLine* line, absl::string_view cell, int32_t line_no) {
+    ++line->cell_count;
     size_t offset = static_cast<size_t>(cell.data() - text_.data());
     StreamCell out;
     out.text = cell;
+    out.value = ClassifyValue(cell);
     out.pos.line = line_no;
     out.pos.column = ColumnOf(offset);
     out.pos.byte_offset = static_cast<int64_t>(offset);
-    line->cells.push_back(out);
+    stream_->cells.push_back(out);
     ++cells_;
   }
 
@@ -107,6 +110,11 @@ class LineSplitter {
     field = TrimSpace(field);
     if (field.empty()) return;
     if (ClassifyValue(field).is_value()) {
+      AddCell(line, field, line_no);
+      return;
+    }
+    // Most fields are labels or prose: split only when the field ends in a short value token.
+    if (!EndsInValueToken(field)) {
       AddCell(line, field, line_no);
       return;
     }
@@ -146,6 +154,27 @@ class LineSplitter {
     for (size_t i = k; i < tokens_.size(); ++i) AddCell(line, tokens_[i], line_no);
   }
 
+  // True when the text after the field's last space (ASCII, NBSP or U+3000), within its last 48 bytes,
+  // reads as a value.
+  static bool EndsInValueToken(absl::string_view field) {
+    size_t n = field.size();
+    size_t limit = n > 48 ? n - 48 : 0;
+    for (size_t i = n; i > limit; --i) {
+      unsigned char c = static_cast<unsigned char>(field[i - 1]);
+      size_t token_begin = std::string::npos;
+      if (c == ' ' || c == '\t') {
+        token_begin = i;
+      } else if (c == 0xA0 && i >= 2 && static_cast<unsigned char>(field[i - 2]) == 0xC2) {
+        token_begin = i;
+      } else if (c == 0x80 && i >= 3 && static_cast<unsigned char>(field[i - 2]) == 0x80 &&
+                 static_cast<unsigned char>(field[i - 3]) == 0xE3) {
+        token_begin = i;
+      }
+      if (token_begin != std::string::npos) return ClassifyValue(field.substr(token_begin)).is_value();
+    }
+    return false;
+  }
+
   void SplitLine(absl::string_view line, int32_t line_no, size_t line_begin) {
     line_begin_ = line_begin;
     col_offset_ = line_begin;
@@ -159,6 +188,7 @@ class LineSplitter {
       return;
     }
     StreamLine out;
+    out.first_cell = static_cast<uint32_t>(stream_->cells.size());
     out.pos.line = line_no;
     out.pos.byte_offset = static_cast<int64_t>(line_begin);
     out.text = trimmed;
@@ -168,7 +198,7 @@ class LineSplitter {
         absl::string_view field = line.substr(field_begin, i - field_begin);
         // Drop "[bookmark: _GoBack]" marks left by Word exports.
         while (true) {
-          size_t mark = field.find("[bookmark:");
+          size_t mark = Find(field, "[bookmark:");
           if (mark == absl::string_view::npos) break;
           size_t close = field.find(']', mark);
           if (close == absl::string_view::npos) break;
@@ -179,9 +209,9 @@ class LineSplitter {
         field_begin = i + 1;
       }
     }
-    if (out.text.find("[bookmark:") != absl::string_view::npos && !out.cells.empty()) {
+    if (Find(out.text, "[bookmark:") != absl::string_view::npos && out.cell_count > 0) {
       // The line's text starts after the mark, for heading detection.
-      const StreamCell& first = out.cells.front();
+      const StreamCell& first = stream_->cells[out.first_cell];
       out.text = TrimSpace(absl::string_view(first.text.data(),
                                              static_cast<size_t>(trimmed.data() + trimmed.size() -
                                                                  first.text.data())));
@@ -207,6 +237,9 @@ absl::StatusOr<CellStream> ReadText(absl::string_view text, const TextFrontEndOp
   if (text.find("|---") != absl::string_view::npos || text.find("| ---") != absl::string_view::npos) {
     stream.format = gongkai::v1::DOCUMENT_FORMAT_MARKDOWN;
   }
+  size_t newlines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  stream.lines.reserve(newlines + 1);
+  stream.cells.reserve(newlines * 2 + 16);
   LineSplitter splitter(text, &stream, options);
   absl::Status status = splitter.Run();
   if (!status.ok()) return status;

@@ -22,6 +22,12 @@ CellValue ClassifyValue(absl::string_view cell) {
     out.kind = CellValue::Kind::kPlaceholder;
     return out;
   }
+  // Quick reject: a value starts with a digit, a sign, a full-width digit or sign, or a placeholder mark.
+  unsigned char first = static_cast<unsigned char>(cell[0]);
+  if (!((first >= '0' && first <= '9') || first == '-' || first == '+' || first == '/' || first == '\\' ||
+        first == 0xE2 || first == 0xEF || (first == 0xE6 && cell.size() == 3))) {
+    return CellValue{};
+  }
   if (IsPlaceholder(cell)) {
     out.kind = CellValue::Kind::kPlaceholder;
     return out;
