@@ -4,7 +4,7 @@
 #define GONGKAI_SERVICES_PARSER_CELL_STREAM_H_
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,8 +50,8 @@ struct CellStream {
   std::vector<StreamLine> lines;
   std::vector<StreamCell> cells;  // every line's cells, in order (one allocation, not one per line)
   gongkai::v1::DocumentFormat format = gongkai::v1::DOCUMENT_FORMAT_TEXT;
-  // Owned text that cells may point into. A deque keeps addresses stable as it grows.
-  std::deque<std::string> storage;
+  // Owned text that cells may point into; each string is heap-held so its address stays stable.
+  std::vector<std::unique_ptr<std::string>> storage;
 
   // The cells of `line`.
   absl::Span<const StreamCell> CellsOf(const StreamLine& line) const {
@@ -60,8 +60,8 @@ struct CellStream {
 
   // Copies `text` into storage and returns a view of the copy.
   absl::string_view Own(std::string text) {
-    storage.push_back(std::move(text));
-    return storage.back();
+    storage.push_back(std::make_unique<std::string>(std::move(text)));
+    return *storage.back();
   }
 };
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -243,7 +244,7 @@ class Recognizer {
       for (size_t i = from; i < b; ++i) tail += Normalized(pending_[i]);
       std::optional<LabelMatch> m = MatchRowLabel(tail, pending_[b - 1].normalized, false);
       if (!m || m->row->row_key == key || m->row->row_key == "t3.other_processing" ||
-          m->row->table != TableId::kT3 || seen_keys_.count(m->row->row_key)) {
+          m->row->table != TableId::kT3 || seen_keys_.count(m->row->row_key) > 0) {
         continue;
       }
       return m->row->row_key;
@@ -636,7 +637,7 @@ class Recognizer {
       return;
     }
     InitTables(version, report_);
-    std::map<std::string, bool> seen;
+    absl::flat_hash_set<std::string> seen;
     for (const RawRow& row : rows_) {
       const std::vector<RowSpec>& specs = TableRows(row.table, version);
       const RowSpec* spec = nullptr;
@@ -662,7 +663,7 @@ class Recognizer {
         table->set_present(true);
         row.label_pos.ToProto(table->mutable_position());
       }
-      if (seen[row.key]) {
+      if (!seen.insert(row.key).second) {
         ParseNote* note = report_->add_notes();
         note->set_kind(ParseNote::KIND_DUPLICATE_ROW);
         note->set_table(row.key.substr(0, 2));
@@ -675,7 +676,6 @@ class Recognizer {
                                           "; the first occurrence is kept"));
         continue;
       }
-      seen[row.key] = true;
       if (row.values.size() != spec->columns.size()) {
         AddCountNote(row, spec->columns.size(), table_cn);
         continue;
@@ -754,7 +754,7 @@ class Recognizer {
   bool open_ = false;
   RawRow row_;
   std::vector<RawRow> rows_;
-  std::set<std::string> seen_keys_;
+  absl::flat_hash_set<std::string> seen_keys_;
   std::string ambiguous_key_;
   std::string ambiguous_rival_;
   int t3_rows_ = 0;
