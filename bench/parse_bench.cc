@@ -22,7 +22,7 @@ std::vector<std::string> Seeds() {
   std::vector<std::string> out;
   std::string dir = GONGKAI_SOURCE_DIR "/tests/data";
   for (const char* n : {"000", "001", "002", "003", "004"}) {
-    out.push_back(gongkai::testing::ReadFileOrDie(absl::StrCat(dir, "/seed_", n, ".txt")));
+    out.push_back(gongkai::testing::ReadFileOrDie(absl::StrCat(dir, "/reports/seed_", n, ".txt")));
   }
   return out;
 }

@@ -61,6 +61,10 @@ std::vector<Form> MakeForms() {
        {"申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请"}},
       {"t3.other_other", TableId::kT3, {"3其他"}},
       {"t3.other_processing", TableId::kT3, {"六其他处理"}},
+      // Group headings that carry numbers of their own are subtotal rows.
+      {"t3.denied_subtotal", TableId::kT3, {"三不予公开"}},
+      {"t3.unable_subtotal", TableId::kT3, {"四无法提供"}},
+      {"t3.rejected_subtotal", TableId::kT3, {"五不予处理"}},
       {"t3.total", TableId::kT3, {"七总计"}},
       {"t3.total", TableId::kT3, {"总计"}, /*t3_only=*/true},
       {"t3.carried_forward", TableId::kT3, {"结转下年度继续办理"}},

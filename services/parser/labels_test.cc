@@ -34,7 +34,8 @@ TEST(MatchRowLabel, DoesNotNameRowsFromHeadersOrProse) {
   EXPECT_EQ(Match("总计"), "");              // bare 总计 outside table 三
   EXPECT_EQ(Match("总计", /*in_t3=*/true), "t3.total");
   EXPECT_EQ(Match("全年收到政府信息公开申请"), "");
-  EXPECT_EQ(Match("（三）不予公开"), "");
+  // A group heading names its printed subtotal row (used only when numbers follow it directly).
+  EXPECT_EQ(Match("（三）不予公开"), "t3.denied_subtotal");
 }
 
 TEST(VersionHintOf, ReadsTable2ColumnLabels) {

@@ -40,7 +40,7 @@ class SeedTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SeedTest, EveryCellAsReadByHand) {
   std::string dir = gongkai::testing::TestDataDir();
-  std::string text = ReadFileOrDie(absl::StrCat(dir, "/seed_", GetParam(), ".txt"));
+  std::string text = ReadFileOrDie(absl::StrCat(dir, "/reports/seed_", GetParam(), ".txt"));
   ASSERT_OK_AND_ASSIGN(v1::AnnualReport report, ParseText(text));
   ExpectCells(report, ReadExpectedCells(absl::StrCat(dir, "/expected/seed_", GetParam(), ".cells")),
               GetParam());
@@ -54,7 +54,7 @@ TEST_P(SeedTest, EveryCellAsReadByHand) {
 INSTANTIATE_TEST_SUITE_P(Seeds, SeedTest, ::testing::Values("000", "001", "002", "003", "004"));
 
 TEST(Seed000, BrokenRowsAreReportedWithTheirLinesAndLeftMissing) {
-  std::string text = ReadFileOrDie(gongkai::testing::TestDataDir() + "/seed_000.txt");
+  std::string text = ReadFileOrDie(gongkai::testing::TestDataDir() + "/reports/seed_000.txt");
   ASSERT_OK_AND_ASSIGN(v1::AnnualReport report, ParseText(text));
   std::map<std::string, const v1::ParseNote*> by_row;
   int orphans = 0;
@@ -80,15 +80,15 @@ TEST(Seed000, BrokenRowsAreReportedWithTheirLinesAndLeftMissing) {
 
 TEST(Seeds, IdentityFromTitleAndPeriod) {
   std::string dir = gongkai::testing::TestDataDir();
-  ASSERT_OK_AND_ASSIGN(v1::AnnualReport r1, ParseText(ReadFileOrDie(dir + "/seed_001.txt")));
+  ASSERT_OK_AND_ASSIGN(v1::AnnualReport r1, ParseText(ReadFileOrDie(dir + "/reports/seed_001.txt")));
   EXPECT_EQ(r1.agency(), "");  // no title at all
   EXPECT_EQ(r1.title_year(), 0);
   EXPECT_EQ(r1.period_year(), 2024);
   EXPECT_EQ(r1.report_year(), 2024);
-  ASSERT_OK_AND_ASSIGN(v1::AnnualReport r3, ParseText(ReadFileOrDie(dir + "/seed_003.txt")));
+  ASSERT_OK_AND_ASSIGN(v1::AnnualReport r3, ParseText(ReadFileOrDie(dir + "/reports/seed_003.txt")));
   EXPECT_EQ(r3.agency(), "青同镇人民政府");  // agency on the line above the title
   EXPECT_EQ(r3.period_year(), 2024);
-  ASSERT_OK_AND_ASSIGN(v1::AnnualReport r4, ParseText(ReadFileOrDie(dir + "/seed_004.txt")));
+  ASSERT_OK_AND_ASSIGN(v1::AnnualReport r4, ParseText(ReadFileOrDie(dir + "/reports/seed_004.txt")));
   EXPECT_EQ(r4.agency(), "五常市五常镇人民政府");  // title broken over two lines
   // The section text keeps the narrative: section 五 names its problems.
   EXPECT_THAT(r4.sections(4).text(), HasSubstr("信息公开平台建设不规范"));
@@ -96,7 +96,7 @@ TEST(Seeds, IdentityFromTitleAndPeriod) {
 }
 
 TEST(Seeds, CellsCarryRawTextAndPositions) {
-  std::string text = ReadFileOrDie(gongkai::testing::TestDataDir() + "/seed_003.txt");
+  std::string text = ReadFileOrDie(gongkai::testing::TestDataDir() + "/reports/seed_003.txt");
   ASSERT_OK_AND_ASSIGN(v1::AnnualReport report, ParseText(text));
   const v1::Cell* cell = FindCell(report, "t2.licensing.decisions");
   ASSERT_NE(cell, nullptr);

@@ -244,6 +244,7 @@ class Recognizer {
       for (size_t i = from; i < b; ++i) tail += Normalized(pending_[i]);
       std::optional<LabelMatch> m = MatchRowLabel(tail, pending_[b - 1].normalized, false);
       if (!m || m->row->row_key == key || m->row->row_key == "t3.other_processing" ||
+          absl::EndsWith(m->row->row_key, "_subtotal") ||
           m->row->table != TableId::kT3 || seen_keys_.count(m->row->row_key) > 0) {
         continue;
       }
@@ -615,6 +616,10 @@ class Recognizer {
   }
 
   std::string RowLabelOf(absl::string_view key) {
+    if (key == "t3.denied_subtotal") return "（三）不予公开";
+    if (key == "t3.unable_subtotal") return "（四）无法提供";
+    if (key == "t3.rejected_subtotal") return "（五）不予处理";
+    if (key == "t3.other_subtotal") return "（六）其他处理";
     for (TableId t : {TableId::kT2, TableId::kT3}) {
       for (TemplateVersion v : {v1::TEMPLATE_VERSION_V2021, v1::TEMPLATE_VERSION_V2019}) {
         for (const RowSpec& spec : TableRows(t, v)) {
@@ -638,7 +643,13 @@ class Recognizer {
     }
     InitTables(version, report_);
     absl::flat_hash_set<std::string> seen;
-    for (const RawRow& row : rows_) {
+    for (RawRow row : rows_) {
+      // In v2021 （六）其他处理 with numbers of its own is the subtotal of its three items.
+      if (row.key == "t3.other_processing" && version == v1::TEMPLATE_VERSION_V2021) row.key = "t3.other_subtotal";
+      if (absl::EndsWith(row.key, "_subtotal")) {
+        AddSubtotal(row);
+        continue;
+      }
       const std::vector<RowSpec>& specs = TableRows(row.table, version);
       const RowSpec* spec = nullptr;
       for (const RowSpec& s : specs) {
@@ -691,6 +702,19 @@ class Recognizer {
       }
     }
     AssembleTable4();
+  }
+
+  void AddSubtotal(const RawRow& row) {
+    const auto& cols = Table3Columns();
+    if (row.values.size() != cols.size()) {
+      AddCountNote(row, cols.size(), "表三");
+      return;
+    }
+    for (size_t c = 0; c < cols.size(); ++c) {
+      v1::Cell* cell = report_->add_subtotals();
+      cell->set_key(absl::StrCat(row.key, ".", cols[c]));
+      SetCell(cell, *row.values[c]);
+    }
   }
 
   void AssembleTable4() {

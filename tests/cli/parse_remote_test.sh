@@ -12,8 +12,8 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 grep -q '"serving"' "$work/server.log" || { echo "parser did not start"; cat "$work/server.log"; exit 1; }
-"$gongkai" parse --cells "$data"/seed_*.txt >"$work/local.txt" 2>/dev/null
-"$gongkai" parse --cells --parser "127.0.0.1:$port" "$data"/seed_*.txt >"$work/remote.txt" 2>/dev/null
+"$gongkai" parse --cells "$data"/reports/seed_*.txt >"$work/local.txt" 2>/dev/null
+"$gongkai" parse --cells --parser "127.0.0.1:$port" "$data"/reports/seed_*.txt >"$work/remote.txt" 2>/dev/null
 lines=$(grep -c $'\t' "$work/local.txt")
 [ "$lines" -ge 1000 ] || { echo "expected >= 1000 cell lines, got $lines"; exit 1; }
 diff -u "$work/local.txt" "$work/remote.txt"

@@ -34,7 +34,7 @@ class ParserServiceTest : public ::testing::Test {
   }
 
   std::string Seed(const char* n) {
-    return testing::ReadFileOrDie(absl::StrCat(testing::TestDataDir(), "/seed_", n, ".txt"));
+    return testing::ReadFileOrDie(absl::StrCat(testing::TestDataDir(), "/reports/seed_", n, ".txt"));
   }
 
   grpc::health::v1::HealthCheckResponse::ServingStatus Health(const std::string& service) {

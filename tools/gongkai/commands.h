@@ -14,6 +14,12 @@ namespace gongkai::cli {
 // gongkai parse [--cells | --json] [--parser HOST:PORT] FILE...
 int RunParse(int argc, char** argv);
 
+// gongkai check [--json] [--rules F] [--previous F] [--year Y] FILE...
+int RunCheck(int argc, char** argv);
+
+// gongkai rules [--json] [--rules F]
+int RunRules(int argc, char** argv);
+
 // Reads a whole file; NotFound / PermissionDenied name the file.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 

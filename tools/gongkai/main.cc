@@ -10,6 +10,8 @@ constexpr char kUsage[] =
     "usage: gongkai COMMAND [flags] ARGS...\n"
     "commands:\n"
     "  parse FILE...     read reports into their three tables (--cells, --json, --parser HOST:PORT)\n"
+    "  check FILE...     parse and validate; findings by report (--json, --rules, --previous, --year)\n"
+    "  rules             every rule with its severity and description\n"
     "  help              this text\n"
     "Run 'gongkai COMMAND --help' for a command's flags.\n";
 
@@ -21,6 +23,8 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   if (std::strcmp(argv[1], "parse") == 0) return gongkai::cli::RunParse(argc, argv);
+  if (std::strcmp(argv[1], "check") == 0) return gongkai::cli::RunCheck(argc, argv);
+  if (std::strcmp(argv[1], "rules") == 0) return gongkai::cli::RunRules(argc, argv);
   std::fprintf(stderr, "gongkai: unknown command '%s'\n%s", argv[1], kUsage);
   return 2;
 }

@@ -1,0 +1,49 @@
+// batch.copied: two organs in one batch filed nearly the same narrative. MinHash banding finds the
+// candidate pairs, so 15,000 reports are not compared pair by pair; each candidate is confirmed by Jaccard.
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "services/validator/registry.h"
+#include "services/validator/similarity.h"
+
+namespace gongkai::validator {
+namespace {
+
+constexpr double kCopiedThreshold = 0.8;
+constexpr size_t kMinNarrativeBytes = 240;
+
+void CheckBatchCopied(const std::vector<const v1::AnnualReport*>& reports, std::vector<FindingSink>& sinks) {
+  std::vector<std::vector<uint64_t>> sets(reports.size());
+  for (size_t i = 0; i < reports.size(); ++i) {
+    std::string narrative = NarrativeOf(*reports[i]);
+    if (narrative.size() >= kMinNarrativeBytes) sets[i] = Shingles(narrative);
+  }
+  for (const auto& [i, j] : CandidatePairs(sets)) {
+    const v1::AnnualReport& a = *reports[i];
+    const v1::AnnualReport& b = *reports[j];
+    // The same organ in another year is history.copied's business.
+    if (!a.agency().empty() && a.agency() == b.agency()) continue;
+    double sim = Jaccard(sets[i], sets[j]);
+    if (sim < kCopiedThreshold) continue;
+    for (auto [self, other] : {std::pair{i, j}, std::pair{j, i}}) {
+      const v1::AnnualReport& o = *reports[other];
+      std::string name = o.agency().empty() ? o.metadata().file_name() : o.agency();
+      v1::Finding& f = sinks[self].Fail(
+          absl::StrCat("正文与同批“", name, "”的报告相似度为 ", static_cast<int>(sim * 100), "%，内容雷同"),
+          absl::StrCat("the narrative is ", static_cast<int>(sim * 100), "% the same as the report of ", name,
+                       " in this batch"));
+      (*f.mutable_args())["other_agency"] = o.agency();
+      (*f.mutable_args())["other_document"] = o.metadata().document_id();
+      (*f.mutable_args())["other_file"] = o.metadata().file_name();
+      (*f.mutable_args())["similarity"] = absl::StrCat(sim);
+    }
+  }
+}
+
+}  // namespace
+
+void RegisterBatchRules(RuleRegistry& registry) {
+  registry.Add({"batch.copied", v1::SEVERITY_WARNING, "同一批次中两个机关的正文基本相同",
+                "two organs in one batch filed nearly the same narrative", nullptr, CheckBatchCopied});
+}
+
+}  // namespace gongkai::validator

@@ -1,0 +1,101 @@
+#include "services/validator/similarity.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
+#include "common/text.h"
+
+namespace gongkai::validator {
+namespace {
+
+// SplitMix64: a fast, well-mixed 64-bit hash step.
+inline uint64_t Mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
+std::string NarrativeOf(const v1::AnnualReport& report) {
+  std::string all;
+  for (const v1::Section& s : report.sections()) AppendNormalizedLabel(s.text(), &all);
+  std::string out;
+  out.reserve(all.size());
+  for (char c : all) {
+    if (c < '0' || c > '9') out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<uint64_t> Shingles(absl::string_view text, int k) {
+  std::vector<char32_t> cps;
+  size_t pos = 0;
+  while (pos < text.size()) cps.push_back(NextCodepoint(text, &pos));
+  std::vector<uint64_t> out;
+  if (static_cast<int>(cps.size()) < k) return out;
+  out.reserve(cps.size());
+  for (size_t i = 0; i + k <= cps.size(); ++i) {
+    uint64_t h = 0;
+    for (int j = 0; j < k; ++j) h = Mix(h ^ cps[i + j]);
+    out.push_back(h);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  if (a.empty() && b.empty()) return 0;
+  size_t i = 0, j = 0, common = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] == b[j]) {
+      ++common;
+      ++i;
+      ++j;
+    } else if (a[i] < b[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
+  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vector<uint64_t>>& sets, int bands,
+                                                      int rows) {
+  const int n_hashes = bands * rows;
+  std::vector<std::vector<uint64_t>> signatures(sets.size(), std::vector<uint64_t>(n_hashes, ~0ULL));
+  for (size_t d = 0; d < sets.size(); ++d) {
+    for (uint64_t shingle : sets[d]) {
+      for (int h = 0; h < n_hashes; ++h) {
+        uint64_t v = Mix(shingle ^ (0x5851F42D4C957F2DULL * static_cast<uint64_t>(h + 1)));
+        if (v < signatures[d][h]) signatures[d][h] = v;
+      }
+    }
+  }
+  std::vector<std::pair<size_t, size_t>> pairs;
+  for (int b = 0; b < bands; ++b) {
+    absl::flat_hash_map<uint64_t, std::vector<size_t>> buckets;
+    for (size_t d = 0; d < sets.size(); ++d) {
+      if (sets[d].empty()) continue;
+      uint64_t key = static_cast<uint64_t>(b);
+      for (int r = 0; r < rows; ++r) key = Mix(key ^ signatures[d][b * rows + r]);
+      buckets[key].push_back(d);
+    }
+    for (const auto& [key, docs] : buckets) {
+      // A bucket of thousands means the same boilerplate everywhere; its pairs are still candidates but
+      // bounded: each document is paired with the first 64 in the bucket.
+      for (size_t i = 0; i < docs.size(); ++i) {
+        for (size_t j = i + 1; j < docs.size() && j < i + 65; ++j) pairs.emplace_back(docs[i], docs[j]);
+      }
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
+}  // namespace gongkai::validator

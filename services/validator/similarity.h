@@ -1,0 +1,33 @@
+// Near-duplicate narrative detection: character shingles, Jaccard similarity, and MinHash with banding
+// (locality-sensitive hashing) so that a batch of 15,000 reports is compared without checking every pair.
+#ifndef GONGKAI_SERVICES_VALIDATOR_SIMILARITY_H_
+#define GONGKAI_SERVICES_VALIDATOR_SIMILARITY_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "gongkai/v1/report.pb.h"
+
+namespace gongkai::validator {
+
+// The narrative of a report as compared: the sections' text, normalised (common/text.h), digits removed
+// (figures change from year to year; copied wording does not).
+std::string NarrativeOf(const gongkai::v1::AnnualReport& report);
+
+// Sorted, distinct 64-bit hashes of the text's k-code-point shingles.
+std::vector<uint64_t> Shingles(absl::string_view text, int k = 5);
+
+// |a ∩ b| / |a ∪ b| of two sorted shingle sets; 0 when both are empty.
+double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+
+// Pairs (i, j), i < j, of texts whose shingle sets probably have Jaccard >= about 0.5, found by MinHash
+// (`bands` × `rows` hash functions) and banding; the caller confirms each with Jaccard. Deterministic.
+std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vector<uint64_t>>& shingle_sets,
+                                                      int bands = 16, int rows = 4);
+
+}  // namespace gongkai::validator
+
+#endif  // GONGKAI_SERVICES_VALIDATOR_SIMILARITY_H_

@@ -1,0 +1,41 @@
+// The validator service: a thin gRPC adapter over the validator library.
+#ifndef GONGKAI_SERVICES_VALIDATOR_VALIDATOR_SERVICE_H_
+#define GONGKAI_SERVICES_VALIDATOR_VALIDATOR_SERVICE_H_
+
+#include "gongkai/v1/validator_service.grpc.pb.h"
+#include "services/validator/validator.h"
+
+namespace gongkai::validator {
+
+struct ValidatorServiceOptions {
+  gongkai::v1::RuleConfig default_rules;  // applies to requests that carry no configuration of their own
+  int max_batch_reports = 20'000;
+};
+
+// Implements gongkai.v1.ValidatorService. Thread-safe.
+class ValidatorServiceImpl final : public gongkai::v1::ValidatorService::CallbackService {
+ public:
+  // InvalidArgument when the default configuration names an unknown rule.
+  static absl::StatusOr<std::unique_ptr<ValidatorServiceImpl>> Create(ValidatorServiceOptions options = {});
+
+  grpc::ServerUnaryReactor* Validate(grpc::CallbackServerContext* context, const gongkai::v1::ValidateRequest* request,
+                                     gongkai::v1::ValidateResponse* response) override;
+  grpc::ServerUnaryReactor* ValidateBatch(grpc::CallbackServerContext* context,
+                                          const gongkai::v1::ValidateBatchRequest* request,
+                                          gongkai::v1::ValidateBatchResponse* response) override;
+  grpc::ServerUnaryReactor* ListRules(grpc::CallbackServerContext* context, const gongkai::v1::ListRulesRequest* request,
+                                      gongkai::v1::ListRulesResponse* response) override;
+
+ private:
+  ValidatorServiceImpl(ValidatorServiceOptions options, Validator validator)
+      : options_(std::move(options)), default_validator_(std::move(validator)) {}
+  // The validator for a request's configuration (the default one when it carries none).
+  absl::StatusOr<Validator> ValidatorFor(const gongkai::v1::RuleConfig& config) const;
+
+  ValidatorServiceOptions options_;
+  Validator default_validator_;
+};
+
+}  // namespace gongkai::validator
+
+#endif  // GONGKAI_SERVICES_VALIDATOR_VALIDATOR_SERVICE_H_

@@ -1,0 +1,113 @@
+#include "services/validator/validator.h"
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "common/schema.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/report_factory.h"
+#include "tests/testing/status_matchers.h"
+
+namespace gongkai::validator {
+namespace {
+
+using ::gongkai::testing::StatusIs;
+using ::testing::HasSubstr;
+
+int Count(const std::vector<v1::Finding>& findings, absl::string_view rule, v1::Outcome outcome = v1::OUTCOME_FAILED) {
+  int n = 0;
+  for (const auto& f : findings) n += f.rule_id() == rule && f.outcome() == outcome;
+  return n;
+}
+
+TEST(Validator, AConsistentReportHasNoFinding) {
+  for (uint32_t seed = 0; seed < 50; ++seed) {
+    auto validator = Validator::Create();
+    ASSERT_TRUE(validator.ok());
+    std::vector<v1::Finding> findings = validator->Validate(testing::ConsistentReport(seed));
+    for (const auto& f : findings) ADD_FAILURE() << "seed " << seed << ": " << f.rule_id() << ": " << f.message_en();
+  }
+}
+
+TEST(Validator, ConfigurationSwitchesRulesOffAndChangesSeverity) {
+  ASSERT_OK_AND_ASSIGN(v1::RuleConfig config, ParseRuleConfig(R"pb(
+    name: "test-province"
+    overrides { rule_id: "t4.group_sum" disabled: true }
+    overrides { rule_id: "t2.fee_unit" severity: SEVERITY_ERROR }
+  )pb"));
+  ASSERT_OK_AND_ASSIGN(Validator validator, Validator::Create(config));
+  v1::AnnualReport r = testing::ConsistentReport(3);
+  testing::SetCellText(&r, "t4.review.total", "99");
+  r.set_fee_unit("元");
+  std::vector<v1::Finding> findings = validator.Validate(r);
+  EXPECT_EQ(Count(findings, "t4.group_sum"), 0);
+  ASSERT_EQ(Count(findings, "t2.fee_unit"), 1);
+  for (const auto& f : findings) {
+    if (f.rule_id() == "t2.fee_unit") EXPECT_EQ(f.severity(), v1::SEVERITY_ERROR);
+  }
+  ASSERT_OK_AND_ASSIGN(Validator defaults, Validator::Create());
+  EXPECT_EQ(Count(defaults.Validate(r), "t4.group_sum"), 1);
+}
+
+TEST(Validator, UnknownRuleIdsAndBadTextAreRefused) {
+  v1::RuleConfig config;
+  config.add_overrides()->set_rule_id("t9.nonsense");
+  EXPECT_THAT(Validator::Create(config), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("t9.nonsense")));
+  EXPECT_THAT(ParseRuleConfig("overrides { rule_id: "), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 1")));
+}
+
+TEST(Validator, BatchFindsLastYearsReportOfTheSameOrgan) {
+  v1::AnnualReport prev = testing::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2023, "某某区教育局");
+  v1::AnnualReport now = testing::ConsistentReport(2, v1::TEMPLATE_VERSION_V2021, 2024, "某某区教育局");
+  for (const std::string& col : Table3Columns()) {
+    testing::SetCellText(&prev, "t3.carried_forward." + col, testing::CellText(now, "t3.carried_over." + col));
+  }
+  testing::SetCellText(&prev, "t3.carried_forward.natural_person", "77");
+  ASSERT_OK_AND_ASSIGN(Validator validator, Validator::Create());
+  auto results = validator.ValidateBatch({&now, &prev});
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(Count(results[0], "history.carry"), 1);
+  EXPECT_EQ(Count(results[1], "history.carry"), 0);  // no 2022 report in the batch
+}
+
+// Mutation test: change one cell of a consistent report at random; every change to a table 三 or 四
+// cell breaks at least one of the tables' equations, and the arithmetic rules must catch it.
+TEST(Validator, ArithmeticRulesCatchEveryChangeThatBreaksAnEquation) {
+  ASSERT_OK_AND_ASSIGN(Validator validator, Validator::Create());
+  std::mt19937 rng(2024);
+  const auto& keys = AllCellKeys(v1::TEMPLATE_VERSION_V2021);
+  int mutations = 0, detected = 0;
+  for (int i = 0; i < 3000; ++i) {
+    v1::AnnualReport r = testing::ConsistentReport(static_cast<uint32_t>(i % 40));
+    std::string key;
+    do {
+      key = keys[rng() % keys.size()];
+    } while (TableOfKey(key) == TableId::kT2);  // table 二 has no equations
+    int64_t old = std::stoll(testing::CellText(r, key));
+    int64_t delta = 1 + static_cast<int64_t>(rng() % 9);
+    int64_t changed = (old >= delta && rng() % 2) ? old - delta : old + delta;
+    testing::SetCellText(&r, key, absl::StrCat(changed));
+    ++mutations;
+    int arithmetic = 0;
+    for (const auto& f : validator.Validate(r)) {
+      if (f.outcome() == v1::OUTCOME_FAILED &&
+          (f.rule_id() == "t3.balance" || f.rule_id() == "t3.row_sum" || f.rule_id() == "t3.results_sum" ||
+           f.rule_id() == "t4.group_sum")) {
+        ++arithmetic;
+        // The finding names the changed cell among its contributors.
+      }
+    }
+    if (arithmetic > 0) {
+      ++detected;
+    } else {
+      ADD_FAILURE() << key << " changed from " << old << " to " << changed << " was not caught";
+    }
+  }
+  std::printf("mutation test: %d of %d single-cell changes to tables 3 and 4 detected (%.1f%%)\n", detected, mutations,
+              100.0 * detected / mutations);
+  EXPECT_EQ(detected, mutations);
+}
+
+}  // namespace
+}  // namespace gongkai::validator
