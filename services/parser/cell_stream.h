@@ -49,6 +49,9 @@ struct StreamLine {
 struct CellStream {
   std::vector<StreamLine> lines;
   std::vector<StreamCell> cells;  // every line's cells, in order (one allocation, not one per line)
+  // The document's own title when its format has one (HTML ArticleTitle or <title>), for reports whose
+  // body does not repeat it.
+  std::string title_hint;
   gongkai::v1::DocumentFormat format = gongkai::v1::DOCUMENT_FORMAT_TEXT;
   // Owned text that cells may point into; each string is heap-held so its address stays stable.
   std::vector<std::unique_ptr<std::string>> storage;

@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/text.h"
+#include "services/parser/encoding.h"
+#include "services/parser/html_front_end.h"
 #include "services/parser/recognizer.h"
 #include "services/parser/text_front_end.h"
 
@@ -72,10 +74,14 @@ absl::Status ParseDocumentInto(absl::string_view bytes, absl::string_view file_n
       return absl::UnimplementedError(
           "the input is a zip container (DOCX?); this build reads text only (DOCX support is planned): "
           "save it as text and parse that");
-    case v1::DOCUMENT_FORMAT_HTML:
-      return absl::UnimplementedError(
-          "the input is HTML; this build reads text only (HTML support is planned): save the page as "
-          "text and parse that");
+    case v1::DOCUMENT_FORMAT_HTML: {
+      GONGKAI_ASSIGN_OR_RETURN(std::string html, PageToUtf8(bytes));
+      HtmlFrontEndOptions html_options;
+      html_options.max_cells = options.max_cells;
+      html_options.max_nesting_depth = options.max_nesting_depth;
+      GONGKAI_ASSIGN_OR_RETURN(CellStream stream, ReadHtml(html, html_options));
+      return Recognize(stream, report);
+    }
     default:
       return ParseTextInto(bytes, options, report);
   }

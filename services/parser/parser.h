@@ -17,6 +17,8 @@ struct ParserOptions {
   int64_t max_input_bytes = 32 << 20;
   // More table cells than this after tokenisation are refused (a report has a few hundred).
   int64_t max_cells = 2'000'000;
+  // Deeper element nesting in HTML or XML is refused before it is parsed (a report page nests a few dozen).
+  int max_nesting_depth = 2'000;
 };
 
 // Parses a document whose format is detected from its content (and, as a hint, its file name or media

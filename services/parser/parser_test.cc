@@ -294,7 +294,7 @@ TEST(BadInput, OtherFormatsAreNamed) {
   EXPECT_THAT(ParseDocument(std::string("PK\x03\x04rest", 8), "a.docx"),
               StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("DOCX")));
   EXPECT_THAT(ParseDocument("<html><body><table></table></body></html>", "a.html"),
-              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("HTML")));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a 政府信息公开工作年度报告")));
 }
 
 TEST(BadInput, HostileTextStaysWithinLimitsAndDoesNotCrash) {

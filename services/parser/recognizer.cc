@@ -100,16 +100,34 @@ class Recognizer {
       StartSection(heading, line, index);
       return;
     }
-    if (first_heading_line_ < 0 && index < 40) title_lines_.push_back(index);
+    if (first_heading_line_ < 0 && index < 400) title_lines_.push_back(index);
     bool line_has_value = false;
+    bool line_has_number = false;
+    for (const StreamCell& cell : stream_.CellsOf(line)) {
+      if (cell.value.is_value()) line_has_value = true;
+      if (cell.value.is_value() && cell.value.kind != CellValue::Kind::kPlaceholder) line_has_number = true;
+    }
+    if (in_t4_ && line.table_row) {
+      // A real table row of table 四: the row holding numbers gives the values in order, blanks included;
+      // other rows are its header.
+      for (const StreamCell& cell : stream_.CellsOf(line)) {
+        if (line_has_number ? cell.value.is_value() : false) {
+          t4_values_.push_back(&cell);
+        } else if (!line_has_number && t4_values_.empty() && !cell.blank && cell.text.size() <= kMaxLabelCellBytes) {
+          AppendNormalizedLabel(cell.text, &t4_header_);
+        }
+      }
+      return;
+    }
     for (const StreamCell& cell : stream_.CellsOf(line)) {
       const CellValue& value = cell.value;
-      if (value.is_value()) line_has_value = true;
       if (in_t4_) {
         ReadTable4Cell(cell, value);
         continue;
       }
-      if (value.is_value()) {
+      if (cell.blank) {
+        ReadBlank(cell, line.pos.line);
+      } else if (value.is_value()) {
         ReadValue(cell, line.pos.line);
       } else {
         ReadLabel(cell);
@@ -192,6 +210,24 @@ class Recognizer {
     }
     row_.values.push_back(&cell);
     row_.last_value_line = line_no;
+  }
+
+  // An empty table cell is a placeholder only where a value belongs: right after a row label, or within a
+  // row on the row's own line. Elsewhere (header corners, spanned gaps) it means nothing.
+  void ReadBlank(const StreamCell& cell, int32_t line_no) {
+    if (!pending_.empty()) {
+      std::optional<LabelMatch> match = ResolvePending(line_no, cell.pos.page);
+      if (!match) return;  // keep the labels for the values that follow
+      CloseRow();
+      OpenRow(match, cell, line_no);
+      pending_.clear();
+      row_.values.push_back(&cell);
+      row_.last_value_line = line_no;
+      return;
+    }
+    if (open_ && !row_.key.empty() && row_.last_value_line == line_no) {
+      row_.values.push_back(&cell);
+    }
   }
 
   std::optional<LabelMatch> ResolvePending(int32_t value_line, int32_t value_page) {
@@ -311,19 +347,21 @@ class Recognizer {
     }
   }
 
+  // The unit in the fee label "本年收费金额（单位：万元）".
   void CaptureFeeUnit(const StreamCell& cell) {
     absl::string_view text = cell.text;
-    size_t at = text.find("单位");
+    if (!Contains(text, "金额")) return;
+    size_t at = Find(text, "单位");
+    if (at == absl::string_view::npos) at = Find(text, "單位");
     if (at == absl::string_view::npos) return;
     absl::string_view rest = text.substr(at + std::string("单位").size());
-    // Skip the colon.
-    for (absl::string_view colon : {"：", ":", " "}) {
+    for (absl::string_view colon : {"：", ":"}) {
       if (absl::StartsWith(rest, colon)) rest.remove_prefix(colon.size());
     }
-    size_t close = rest.find_first_of(")）");
-    if (close == absl::string_view::npos) close = rest.find("）");
-    if (close != absl::string_view::npos) rest = rest.substr(0, close);
-    if (rest.find("）") != absl::string_view::npos) rest = rest.substr(0, rest.find("）"));
+    for (absl::string_view close : {"）", ")"}) {
+      size_t end = Find(rest, close);
+      if (end != absl::string_view::npos) rest = rest.substr(0, end);
+    }
     rest = TrimSpace(rest);
     if (rest.empty() || rest.size() > 30) return;
     report_->set_fee_unit(std::string(rest));
@@ -426,19 +464,29 @@ class Recognizer {
       if (!line.text.empty()) lines.push_back(&line);
       if (lines.size() >= 12) break;
     }
+    // A title line names a year report: it says 年度报告, or a year and 报告 with 公开 / 工作报告
+    // (navigation menus say 政府工作报告 and 政府信息公开 with no year).
     int k = -1;
     for (size_t i = 0; i < lines.size(); ++i) {
       absl::string_view t = lines[i]->text;
-      if (t.size() <= 300 && Contains(t, "报告") &&
-          (Contains(t, "公开") || Contains(t, "年度报告"))) {
+      if (t.size() > 300 || !Contains(t, "报告")) continue;
+      size_t yb = 0, ye = 0;
+      bool has_year = FindYear(RemoveSpaces(t), &yb, &ye) > 0;
+      if (Contains(t, "年度报告") || (has_year && (Contains(t, "公开") || Contains(t, "工作报告")))) {
         k = static_cast<int>(i);
         break;
       }
     }
+    if (k < 0 && !stream_.title_hint.empty()) {
+      // The page's own title (HTML <meta name="ArticleTitle"> or <title>) when the body has none.
+      hint_line_.text = stream_.title_hint;
+      lines.push_back(&hint_line_);
+      k = static_cast<int>(lines.size()) - 1;
+    }
     if (k >= 0) {
       int j = k;
       std::string title = RemoveSpaces(StripMarkup(lines[k]->text));
-      for (int step = 0; step < 2 && j > 0; ++step) {
+      for (int step = 0; step < 2 && j > 0 && lines[k] != &hint_line_; ++step) {
         size_t yb = 0, ye = 0;
         int year = FindYear(title, &yb, &ye);
         bool need = year == 0 || (yb == 0 && !HasAgencyAfterYear(title, ye));
@@ -772,6 +820,7 @@ class Recognizer {
   v1::Section* current_section_ = nullptr;
   int first_heading_line_ = -1;
   std::vector<size_t> title_lines_;
+  StreamLine hint_line_;
 
   std::vector<PendingLabel> pending_;
   Pos label_pos_;

@@ -54,6 +54,10 @@ std::string ColumnName(absl::string_view column) {
 }
 
 std::string RowName(absl::string_view row_key) {
+  if (row_key == "t3.denied_subtotal") return "（三）不予公开";
+  if (row_key == "t3.unable_subtotal") return "（四）无法提供";
+  if (row_key == "t3.rejected_subtotal") return "（五）不予处理";
+  if (row_key == "t3.other_subtotal") return "（六）其他处理";
   for (v1::TemplateVersion v : {v1::TEMPLATE_VERSION_V2021, v1::TEMPLATE_VERSION_V2019}) {
     for (TableId t : {TableId::kT2, TableId::kT3}) {
       for (const RowSpec& row : TableRows(t, v)) {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "common/schema.h"
 #include "services/parser/parser.h"
 #include "services/validator/validator.h"
 #include "tests/testing/test_data.h"
@@ -12,8 +13,9 @@
 namespace gongkai {
 namespace {
 
-std::map<std::string, int> FailedRules(const std::string& text, int expected_year = 0) {
-  auto report = parser::ParseText(text);
+std::map<std::string, int> FailedRules(const std::string& text, int expected_year = 0,
+                                       const std::string& file_name = "report.txt") {
+  auto report = parser::ParseDocument(text, file_name);
   EXPECT_TRUE(report.ok()) << report.status();
   if (!report.ok()) return {};
   if (expected_year > 0) report->mutable_metadata()->set_expected_year(expected_year);
@@ -86,6 +88,96 @@ TEST(Conformance, PeerShanghaiOffice2025TextAgreesWhereTheTableWasRead) {
   EXPECT_EQ(failed["t3.balance"], 0);
   EXPECT_GT(failed["structure.shape"], 0);  // the extraction broke table 二 and a few rows of table 三
 }
+
+// ---- The real pages of ../shared/corpus/real (figures from its INDEX.md files) ----------------------------
+
+struct RealPage {
+  const char* file;            // under real/
+  const char* agency;
+  int year;
+  const char* version;
+  std::map<std::string, std::string> cells;  // figures INDEX.md gives
+  std::map<std::string, int> failed;         // rules that must fail, how often (others must not fail)
+};
+
+class RealPageTest : public ::testing::TestWithParam<RealPage> {};
+
+TEST_P(RealPageTest, CellsAndFindingsAsAReviewerSeesThem) {
+  GONGKAI_REQUIRE_SHARED_CORPUS();
+  const RealPage& page = GetParam();
+  std::string html = testing::ReadFileOrDie(absl::StrCat(testing::SharedCorpusDir(), "/real/", page.file));
+  auto report = parser::ParseDocument(html, page.file);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->agency(), page.agency);
+  EXPECT_EQ(report->report_year(), page.year);
+  EXPECT_EQ(VersionName(report->version()), page.version);
+  for (const auto& [key, value] : page.cells) {
+    const v1::Cell* cell = FindCell(*report, key);
+    ASSERT_NE(cell, nullptr) << key;
+    EXPECT_EQ(CellValueText(*cell), value) << page.file << ": " << key;
+  }
+  auto validator = validator::Validator::Create();
+  std::map<std::string, int> failed;
+  for (const v1::Finding& f : validator->Validate(*report)) {
+    if (f.outcome() == v1::OUTCOME_FAILED) ++failed[f.rule_id()];
+  }
+  for (const auto& [rule, count] : page.failed) EXPECT_EQ(failed[rule], count) << page.file << ": " << rule;
+  for (const auto& [rule, count] : failed) {
+    EXPECT_TRUE(page.failed.count(rule)) << page.file << ": unexpected " << rule << " x" << count;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Pingtan, RealPageTest,
+    ::testing::Values(
+        RealPage{"pingtan/2019-平潭综合实验区.html", "平潭综合实验区", 2019, "v2019",
+                 {{"t3.received_new.total", "23"}, {"t3.total.total", "23"}, {"t3.carried_forward.total", "0"},
+                  {"t3.granted.total", "7"}, {"t3.partially_granted.total", "1"}, {"t3.unable_not_held.total", "7"},
+                  {"t3.unable_unclear.total", "5"}, {"t3.rejected_repeated.total", "3"},
+                  {"t2.procurement.items", "135"}, {"t2.procurement.amount", "75394432.52"},
+                  {"t2.normative_docs.made", "89"}, {"t2.licensing.prior_items", "396"},
+                  {"t2.punishment.decisions", "430"}, {"t4.review.total", "0"}},
+                 {}},
+        RealPage{"pingtan/2019-金井片区.html", "平潭综合实验区金井片区管理局", 2019, "v2019",
+                 {{"t3.received_new.total", "0"}, {"t3.total.total", "0"}, {"t4.litigation_after_review.total", "0"}},
+                 {}},
+        RealPage{"pingtan/2020-公安局.html", "平潭综合实验区公安局", 2020, "v2019", {},
+                 {{"structure.tables", 3}, {"structure.sections", 1}}},
+        RealPage{"pingtan/2021-金井片区.html", "平潭综合实验区金井片区管理局", 2021, "v2021",
+                 {{"t3.received_new.total", "0"}, {"t3.carried_forward.social_welfare", "0"}}, {}},
+        RealPage{"pingtan/2022-金井片区.html", "平潭综合实验区金井片区管理局", 2022, "v2021",
+                 {{"t3.received_new.total", "0"}, {"t3.carried_forward.commercial", "null"}},
+                 {{"cell.missing", 1}}},
+        RealPage{"pingtan/2023-海坛片区.html", "平潭综合实验区海坛片区管理局", 2023, "v2021",
+                 {{"t3.received_new.total", "0"}, {"t3.total.total", "0"}},
+                 // No 规章 row, and （六）其他处理 printed as one row without its three items.
+                 {{"structure.shape", 4}}},
+        RealPage{"pingtan/2023-行政审批局.html", "平潭综合实验区行政审批局", 2023, "v2021",
+                 {{"t3.received_new.total", "7"}, {"t3.total.total", "7"}, {"t3.partially_granted.total", "1"},
+                  {"t3.denied_query_item.total", "2"}, {"t3.unable_not_held.total", "4"}, {"t4.review.upheld", "1"},
+                  {"t4.review.total", "1"}, {"t4.litigation_after_review.other", "1"},
+                  {"t4.litigation_after_review.total", "1"}},
+                 {}},
+        RealPage{"pingtan/2024-行政审批局.html", "平潭综合实验区行政审批局", 2024, "v2021",
+                 {{"t3.received_new.total", "28"}, {"t3.granted.total", "18"}, {"t3.partially_granted.total", "6"},
+                  {"t3.unable_not_held.total", "4"}, {"t4.review.upheld", "1"}, {"t4.review.total", "0"}},
+                 {{"t4.group_sum", 1}}},
+        RealPage{"pingtan/2025-管委会办公室.html", "平潭综合实验区管委会办公室", 2025, "v2021",
+                 {{"t3.received_new.total", "32"}, {"t3.total.total", "32"}, {"t3.granted.total", "8"},
+                  {"t3.partially_granted.total", "7"}, {"t3.denied_internal_affairs.total", "1"},
+                  {"t3.denied_process_info.total", "2"}, {"t3.unable_not_held.total", "12"},
+                  {"t3.unable_needs_creation.total", "2"}, {"t4.review.total", "2"}},
+                 // 共受理公开申请34件 against 32 in table 三.
+                 {{"text.table_agree", 1}}},
+        RealPage{"shanghai-office-2019.html", "上海市人民政府办公厅", 2019, "v2019",
+                 {{"t3.received_new.total", "859"}, {"t3.carried_over.total", "18"}, {"t3.total.total", "805"},
+                  {"t3.carried_forward.total", "72"}, {"t3.granted.total", "null"}, {"t4.review.upheld", "5"},
+                  {"t4.review.corrected", "null"}, {"t4.review.pending", "2"}, {"t4.review.total", "7"},
+                  {"t4.litigation_direct.total", "9"}, {"t4.litigation_after_review.total", "null"}},
+                 // Blank cells are missing, not 0 (one finding per row that has them); the narrative's
+                 // 予以公开及部分公开 258 and 无法提供 265 are below what the table's filled cells already hold.
+                 {{"cell.missing", 26}, {"text.table_agree", 2}}}),
+    [](const auto& info) { return absl::StrCat("page", info.index); });
 
 }  // namespace
 }  // namespace gongkai

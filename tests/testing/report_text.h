@@ -24,6 +24,15 @@ std::map<std::string, std::string> DistinctValues(gongkai::v1::TemplateVersion v
 std::string RenderReport(const std::map<std::string, std::string>& cells, gongkai::v1::TemplateVersion version,
                          Layout layout, const std::string& agency = "测试县人民政府", int year = 2024);
 
+// The same report as a government web page: navigation, a script and a style around it, the report inside
+// a layout table, tables with rowspan/colspan, labels split by <br> and <p>, Word-exported MsoNormal spans
+// and &nbsp; padding. Empty strings in `cells` become empty <td>s.
+std::string RenderHtml(const std::map<std::string, std::string>& cells, gongkai::v1::TemplateVersion version,
+                       const std::string& agency = "测试县人民政府", int year = 2024);
+
+// `utf8` encoded in `charset` (e.g. "GB18030") with glibc's iconv.
+std::string Encode(const std::string& utf8, const std::string& charset);
+
 }  // namespace gongkai::testing
 
 #endif  // GONGKAI_TESTS_TESTING_REPORT_TEXT_H_

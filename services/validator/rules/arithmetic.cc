@@ -1,5 +1,6 @@
 // t3.balance, t3.row_sum, t3.results_sum, t3.subtotal, t4.group_sum: the tables' own equations.
 // Each failing equation names the reported sum, the computed sum and every contributor (Arelle's way).
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ std::optional<int64_t> Sum(const AnnualReport& r, const std::vector<std::string>
   }
   if (!ok) return std::nullopt;
   return sum;
+}
+
+std::optional<int64_t> SubtotalValue(const AnnualReport& r, absl::string_view key) {
+  for (const v1::Cell& c : r.subtotals()) {
+    if (c.key() == key && c.state() == v1::CELL_STATE_PRESENT && !c.has_decimal_value()) return c.int_value();
+  }
+  return std::nullopt;
 }
 
 bool TablesApply(const AnnualReport& r) {
@@ -119,9 +127,36 @@ void CheckResultsSum(const RuleContext& ctx, FindingSink& sink) {
   std::vector<std::string> unverifiable, missing;
   for (const std::string& col : Table3Columns()) {
     std::vector<std::string> parts;
-    for (const std::string& row : Table3ResultRows(r.version())) parts.push_back(absl::StrCat(row, ".", col));
+    std::vector<std::string> subtotal_used;
+    int64_t subtotal_sum = 0;
+    for (const char* group : {"denied", "unable", "rejected", "other"}) {
+      std::string prefix = absl::StrCat("t3.", group, "_");
+      std::vector<std::string> items;
+      bool all_there = true;
+      for (const std::string& row : Table3ResultRows(r.version())) {
+        if (!absl::StartsWith(row, prefix)) continue;
+        items.push_back(absl::StrCat(row, ".", col));
+        if (!IntValue(r, items.back())) all_there = false;
+      }
+      // A printed group subtotal stands in for its items when they are not there (a v2021 table that
+      // prints （六）其他处理 as one row, say).
+      std::optional<int64_t> sub = all_there ? std::nullopt : SubtotalValue(r, absl::StrCat("t3.", group, "_subtotal.", col));
+      if (sub) {
+        subtotal_sum += *sub;
+        subtotal_used.push_back(absl::StrCat("t3.", group, "_subtotal.", col));
+      } else {
+        parts.insert(parts.end(), items.begin(), items.end());
+      }
+    }
+    for (const std::string& row : Table3ResultRows(r.version())) {
+      if (!absl::StartsWith(row, "t3.denied_") && !absl::StartsWith(row, "t3.unable_") &&
+          !absl::StartsWith(row, "t3.rejected_") && !absl::StartsWith(row, "t3.other_")) {
+        parts.insert(parts.begin(), absl::StrCat(row, ".", col));
+      }
+    }
     std::string total_key = absl::StrCat("t3.total.", col);
     std::optional<int64_t> sum = Sum(r, parts, &missing);
+    if (sum) *sum += subtotal_sum;
     std::optional<int64_t> total = IntValue(r, total_key);
     if (!total) missing.push_back(total_key);
     if (!sum || !total) {
@@ -144,6 +179,7 @@ void CheckSubtotal(const RuleContext& ctx, FindingSink& sink) {
   const AnnualReport& r = ctx.report;
   if (!TablesApply(r)) return;
   // Printed group subtotal rows ((三)不予公开 … with their own numbers) equal their items.
+  std::set<std::string> unverifiable_groups;
   for (const v1::Cell& sub : r.subtotals()) {
     if (sub.state() != v1::CELL_STATE_PRESENT) continue;
     // "t3.denied_subtotal.natural_person" → group "denied", column "natural_person".
@@ -164,8 +200,10 @@ void CheckSubtotal(const RuleContext& ctx, FindingSink& sink) {
     std::optional<int64_t> sum = Sum(r, parts, &missing);
     int64_t printed = sub.has_decimal_value() ? sub.decimal_value().units() : sub.int_value();
     if (!sum) {
-      sink.Unverifiable(absl::StrCat("小计“", sub.key(), "”因缺少分项无法核对"),
-                        absl::StrCat("subtotal ", sub.key(), " cannot be checked: items missing"));
+      if (unverifiable_groups.insert(group).second) {
+        sink.Unverifiable(absl::StrCat("小计行“", RowName(absl::StrCat("t3.", group, "_subtotal")), "”因缺少分项无法核对"),
+                          absl::StrCat("subtotal t3.", group, "_subtotal cannot be checked: its items are missing"));
+      }
       continue;
     }
     if (*sum == printed) continue;

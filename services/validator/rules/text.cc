@@ -59,6 +59,41 @@ struct Statement {
   bool also_with_carried_over = false;  // "受理 N 件" may include last year's carried-over applications
 };
 
+// A table figure, exactly, or as a lower bound when it is blank: a row's 总计 from the applicant cells that
+// are filled in, a table 四 总计 from its filled results (counts are never negative).
+struct Bound {
+  int64_t value = 0;
+  bool exact = false;
+};
+
+Bound BoundOf(const AnnualReport& r, const std::string& key) {
+  std::optional<int64_t> v = IntValue(r, key);
+  if (v) return {*v, true};
+  Bound b;
+  if (!absl::EndsWith(key, ".total")) return b;
+  std::string row = key.substr(0, key.size() - std::string(".total").size());
+  std::vector<std::string> parts;
+  if (absl::StartsWith(key, "t3.")) {
+    for (const std::string& col : Table3Columns()) {
+      if (col != "total") parts.push_back(absl::StrCat(row, ".", col));
+    }
+  } else if (absl::StartsWith(key, "t4.")) {
+    for (const std::string& res : Table4Results()) {
+      if (res != "total") parts.push_back(absl::StrCat(row, ".", res));
+    }
+  }
+  b.exact = !parts.empty();
+  for (const std::string& part : parts) {
+    std::optional<int64_t> p = IntValue(r, part);
+    if (p) {
+      b.value += *p;
+    } else {
+      b.exact = false;
+    }
+  }
+  return b;
+}
+
 std::vector<std::string> RowTotals(const std::vector<std::string>& rows) {
   std::vector<std::string> out;
   for (const std::string& r : rows) out.push_back(absl::StrCat(r, ".total"));
@@ -216,21 +251,31 @@ void CheckTextTable(const RuleContext& ctx, FindingSink& sink) {
         }
       }
       if (match == nullptr) continue;
-      std::vector<std::string> missing;
+      // The table's figure, or a lower bound on it when blank cells hide part of it.
       int64_t sum = 0;
+      bool exact = true;
       for (const std::string& key : match->cells) {
-        std::optional<int64_t> v = IntValue(r, key);
-        if (!v) {
-          missing.push_back(key);
-        } else {
-          sum += *v;
-        }
+        Bound b = BoundOf(r, key);
+        sum += b.value;
+        exact = exact && b.exact;
       }
-      if (!missing.empty()) {
-        v1::Finding& f = sink.Unverifiable(
-            absl::StrCat("正文说“", matched_word, n.value, "件”，但表中对应的数值缺失，无法核对"),
-            absl::StrCat("the text states ", match->what, " = ", n.value, " but the table's cells are missing"));
-        for (const std::string& key : match->cells) AddCell(&f, r, key);
+      if (!exact) {
+        if (n.value < sum) {
+          v1::Finding& f = sink.Fail(
+              absl::StrCat("第", section.number(), "部分正文说“", matched_word, n.value, "件”，但表格中已填写的数字合计至少 ", sum,
+                           " 件（部分格为空白）"),
+              absl::StrCat("section ", section.number(), " states ", match->what, " = ", n.value,
+                           " but the table's filled cells alone add up to ", sum));
+          for (const std::string& key : match->cells) AddCell(&f, r, key);
+          f.set_expected(absl::StrCat(">= ", sum));
+          (*f.mutable_args())["text_value"] = absl::StrCat(n.value);
+          *f.add_positions() = section.position();
+        } else {
+          v1::Finding& f = sink.Unverifiable(
+              absl::StrCat("正文说“", matched_word, n.value, "件”，但表中对应的数值缺失，无法核对"),
+              absl::StrCat("the text states ", match->what, " = ", n.value, " but the table's cells are missing"));
+          for (const std::string& key : match->cells) AddCell(&f, r, key);
+        }
         continue;
       }
       if (n.value == sum) continue;
