@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/text.h"
+#include "services/parser/docx_front_end.h"
 #include "services/parser/encoding.h"
 #include "services/parser/html_front_end.h"
 #include "services/parser/recognizer.h"
@@ -65,15 +66,25 @@ absl::Status ParseDocumentInto(absl::string_view bytes, absl::string_view file_n
                                const ParserOptions& options, v1::AnnualReport* report) {
   report->Clear();
   GONGKAI_RETURN_IF_ERROR(CheckSize(bytes, options));
+  if (absl::StartsWith(bytes, absl::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))) {
+    return absl::InvalidArgumentError(
+        "the file is an old binary Office document (.doc / .wps / .xls, an OLE2 compound file), which is not "
+        "read: save it as .docx or PDF and resubmit it");
+  }
+  if (absl::StartsWith(bytes, "{\\rtf")) {
+    return absl::InvalidArgumentError("the file is RTF, which is not read: save it as .docx or PDF and resubmit it");
+  }
   switch (DetectFormat(bytes, file_name, media_type)) {
     case v1::DOCUMENT_FORMAT_PDF:
       return absl::UnimplementedError(
           "the input is a PDF; this build reads text only (PDF support is planned): extract its text "
           "layer (pdftotext -layout) and parse that");
-    case v1::DOCUMENT_FORMAT_DOCX:
-      return absl::UnimplementedError(
-          "the input is a zip container (DOCX?); this build reads text only (DOCX support is planned): "
-          "save it as text and parse that");
+    case v1::DOCUMENT_FORMAT_DOCX: {
+      DocxFrontEndOptions docx_options;
+      docx_options.max_cells = options.max_cells;
+      GONGKAI_ASSIGN_OR_RETURN(CellStream stream, ReadDocx(bytes, docx_options));
+      return Recognize(stream, report);
+    }
     case v1::DOCUMENT_FORMAT_HTML: {
       GONGKAI_ASSIGN_OR_RETURN(std::string html, PageToUtf8(bytes));
       HtmlFrontEndOptions html_options;

@@ -103,17 +103,20 @@ class Recognizer {
     if (first_heading_line_ < 0 && index < 400) title_lines_.push_back(index);
     bool line_has_value = false;
     bool line_has_number = false;
+    bool line_has_label = false;
     for (const StreamCell& cell : stream_.CellsOf(line)) {
       if (cell.value.is_value()) line_has_value = true;
       if (cell.value.is_value() && cell.value.kind != CellValue::Kind::kPlaceholder) line_has_number = true;
+      if (!cell.value.is_value()) line_has_label = true;
     }
     if (in_t4_ && line.table_row) {
-      // A real table row of table 四: the row holding numbers gives the values in order, blanks included;
-      // other rows are its header.
+      // A real table row of table 四: the row holding numbers (or only blanks, in a blank template) gives
+      // the values in order, blanks included; other rows are its header.
+      bool value_row = line_has_number || (!line_has_label && line_has_value);
       for (const StreamCell& cell : stream_.CellsOf(line)) {
-        if (line_has_number ? cell.value.is_value() : false) {
+        if (value_row && cell.value.is_value()) {
           t4_values_.push_back(&cell);
-        } else if (!line_has_number && t4_values_.empty() && !cell.blank && cell.text.size() <= kMaxLabelCellBytes) {
+        } else if (!value_row && t4_values_.empty() && !cell.blank && cell.text.size() <= kMaxLabelCellBytes) {
           AppendNormalizedLabel(cell.text, &t4_header_);
         }
       }
