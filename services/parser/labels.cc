@@ -1,5 +1,6 @@
 #include "services/parser/labels.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -98,6 +99,95 @@ std::optional<LabelMatch> MatchRowLabel(absl::string_view normalized, absl::stri
   }
   if (best == nullptr) return std::nullopt;
   return LabelMatch{&best->row, normalized.size() - best->normalized.size()};
+}
+
+namespace {
+
+std::u32string ToU32(absl::string_view s) {
+  std::u32string out;
+  size_t pos = 0;
+  while (pos < s.size()) out.push_back(NextCodepoint(s, &pos));
+  return out;
+}
+
+// Byte length of the first `n` code points of `s`.
+size_t BytesOf(absl::string_view s, size_t n) {
+  size_t pos = 0;
+  for (size_t i = 0; i < n && pos < s.size(); ++i) NextCodepoint(s, &pos);
+  return pos;
+}
+
+}  // namespace
+
+bool IsLabelPrefix(absl::string_view prefix) {
+  static const std::u32string* allowed = new std::u32string(ToU32(
+      "一二三四五六七八九十0123456789本年度办理结果不予公开无法提供处理其他"));
+  size_t pos = 0;
+  while (pos < prefix.size()) {
+    char32_t cp = NextCodepoint(prefix, &pos);
+    if (allowed->find(cp) == std::u32string::npos) return false;
+  }
+  return true;
+}
+
+std::optional<LabelMatch> MatchDamagedRowLabel(absl::string_view cell) {
+  std::u32string text = ToU32(cell);
+  if (text.size() > 80) text.erase(0, text.size() - 80);  // labels are short; look at the end only
+  size_t skipped_bytes = cell.size() - [&] {
+    std::string tail;
+    for (char32_t cp : text) AppendUtf8(cp, &tail);
+    return tail.size();
+  }();
+  constexpr int kMaxEdits = 3;
+  const Form* best = nullptr;
+  size_t best_start = 0;
+  int best_edits = kMaxEdits + 1;
+  bool tie = false;
+  for (const Form& form : Forms()) {
+    if (form.table3_context_only) continue;
+    std::u32string f = ToU32(form.normalized);
+    if (f.size() < 8) continue;
+    for (size_t j = 0; j < text.size(); ++j) {
+      if (text[j] != f[0]) continue;
+      // Insertion/deletion distance between text[j:] and a prefix of f of at least 8 characters: the
+      // rest of the form may be missing (cut short), a few characters may be dropped or inserted.
+      size_t n = text.size() - j, m = f.size();
+      if (n + kMaxEdits < 8) continue;
+      std::vector<int> prev(m + 1), cur(m + 1);
+      for (size_t b = 0; b <= m; ++b) prev[b] = static_cast<int>(b);
+      for (size_t a = 1; a <= n; ++a) {
+        cur[0] = static_cast<int>(a);
+        int row_min = cur[0];
+        for (size_t b = 1; b <= m; ++b) {
+          int v = std::min(prev[b], cur[b - 1]) + 1;
+          if (text[j + a - 1] == f[b - 1]) v = std::min(v, prev[b - 1]);
+          cur[b] = v;
+          row_min = std::min(row_min, v);
+        }
+        std::swap(prev, cur);
+        if (row_min > kMaxEdits) break;
+      }
+      int edits = kMaxEdits + 1;
+      for (size_t b = std::min<size_t>(8, m); b <= m; ++b) edits = std::min(edits, prev[b]);
+      if (edits > kMaxEdits) continue;
+      // The end of the text must be the end of the label as far as it goes: its last character is a
+      // character of the form.
+      if (f.find(text.back()) == std::u32string::npos) continue;
+      if (edits < best_edits) {
+        best = &form;
+        best_start = j;
+        best_edits = edits;
+        tie = false;
+      } else if (edits == best_edits && best != nullptr && best->row.row_key != form.row.row_key) {
+        tie = true;
+      }
+      break;  // the earliest anchor of this form is the longest reading
+    }
+  }
+  if (best == nullptr || tie) return std::nullopt;
+  std::string before;
+  for (size_t i = 0; i < best_start; ++i) AppendUtf8(text[i], &before);
+  return LabelMatch{&best->row, skipped_bytes + before.size()};
 }
 
 VersionHint VersionHintOf(absl::string_view normalized) {

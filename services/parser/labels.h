@@ -29,6 +29,18 @@ struct LabelMatch {
 std::optional<LabelMatch> MatchRowLabel(absl::string_view tail, absl::string_view last_cell,
                                         bool in_table3);
 
+// A looser match for labels a layout damaged, tried inside table 三 when MatchRowLabel finds nothing.
+// The end of `text` (normalised label cells) must read as the start of one row's long form (8+ characters)
+// with at most 3 characters inserted or dropped: a label cut short by its own values
+// ("二部分公开区分处理的只计这一情"), one with characters a PDF dropped ("2其他法律行政止公开"), or one with
+// a vertical group label run into it ("…收费通知要他处理求缴纳费用…"). Nothing when two rows read equally
+// well. `start` is the byte offset in `text` where the matched label begins.
+std::optional<LabelMatch> MatchDamagedRowLabel(absl::string_view text);
+
+// True when `prefix` (normalised text standing before a short row label in its cell) holds only numbering
+// and group words ("三本年度办理结果一", "四无法提供2"), not prose.
+bool IsLabelPrefix(absl::string_view prefix);
+
 // What a normalised header text says about the template version.
 enum class VersionHint { kNone, kV2021, kV2019 };
 VersionHint VersionHintOf(absl::string_view normalized);

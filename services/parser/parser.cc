@@ -10,6 +10,7 @@
 #include "services/parser/docx_front_end.h"
 #include "services/parser/encoding.h"
 #include "services/parser/html_front_end.h"
+#include "services/parser/pdf_front_end.h"
 #include "services/parser/recognizer.h"
 #include "services/parser/text_front_end.h"
 
@@ -75,10 +76,13 @@ absl::Status ParseDocumentInto(absl::string_view bytes, absl::string_view file_n
     return absl::InvalidArgumentError("the file is RTF, which is not read: save it as .docx or PDF and resubmit it");
   }
   switch (DetectFormat(bytes, file_name, media_type)) {
-    case v1::DOCUMENT_FORMAT_PDF:
-      return absl::UnimplementedError(
-          "the input is a PDF; this build reads text only (PDF support is planned): extract its text "
-          "layer (pdftotext -layout) and parse that");
+    case v1::DOCUMENT_FORMAT_PDF: {
+      PdfFrontEndOptions pdf_options;
+      pdf_options.max_cells = options.max_cells;
+      pdf_options.max_pages = options.max_pdf_pages;
+      GONGKAI_ASSIGN_OR_RETURN(CellStream stream, ReadPdf(bytes, pdf_options));
+      return Recognize(stream, report);
+    }
     case v1::DOCUMENT_FORMAT_DOCX: {
       DocxFrontEndOptions docx_options;
       docx_options.max_cells = options.max_cells;

@@ -19,6 +19,8 @@ struct ParserOptions {
   int64_t max_cells = 2'000'000;
   // Deeper element nesting in HTML or XML is refused before it is parsed (a report page nests a few dozen).
   int max_nesting_depth = 2'000;
+  // PDFs with more pages are refused (an annual report has 3 to 20).
+  int max_pdf_pages = 200;
 };
 
 // Parses a document whose format is detected from its content (and, as a hint, its file name or media

@@ -290,9 +290,9 @@ TEST(BadInput, ClearErrorsNeverCrashes) {
 }
 
 TEST(BadInput, OtherFormatsAreNamed) {
-  EXPECT_THAT(ParseDocument("%PDF-1.7\n...", "a.pdf"), StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("PDF")));
+  EXPECT_THAT(ParseDocument("%PDF-1.7\n...", "a.pdf"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("PDF")));
   EXPECT_THAT(ParseDocument(std::string("PK\x03\x04rest", 8), "a.docx"),
-              StatusIs(absl::StatusCode::kUnimplemented, HasSubstr("DOCX")));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("damaged zip")));
   EXPECT_THAT(ParseDocument("<html><body><table></table></body></html>", "a.html"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a 政府信息公开工作年度报告")));
 }

@@ -136,7 +136,10 @@ class Recognizer {
         ReadLabel(cell);
       }
     }
-    if (!line_has_value) AppendNarrative(line);
+    // Narrative: lines without values, and prose lines that hold numbers ("全年收取信息处理费 3940 元。").
+    if (!line_has_value || Contains(line.text, "，") || Contains(line.text, "。") || Contains(line.text, "；")) {
+      AppendNarrative(line);
+    }
   }
 
   void StartSection(int number, const StreamLine& line, size_t index) {
@@ -145,6 +148,7 @@ class Recognizer {
     if (in_t4_ && number != 4) FinishTable4();
     if (first_heading_line_ < 0) first_heading_line_ = static_cast<int>(index);
     section_ = number;
+    if (number == 2) t2_open_ = true;
     ++sections_found_;
     v1::Section* section = report_->add_sections();
     section->set_number(number);
@@ -184,6 +188,7 @@ class Recognizer {
         return;
       }
     }
+    if (!t2_open_ && !label.prose && (Contains(cell.text, "第二十条") || Contains(cell.text, "信息内容"))) t2_open_ = true;
     pending_.push_back(std::move(label));
     if (pending_.size() > kMaxPendingCells) pending_.erase(pending_.begin());
   }
@@ -251,13 +256,22 @@ class Recognizer {
     if (t3_rows_ == 0) NoteVersionHint(tail);
     bool in_t3 = t3_rows_ > 0 && !t3_done_;
     std::optional<LabelMatch> match = MatchRowLabel(tail, pending_.back().normalized, in_t3);
+    if ((!match || !PrefixAllowed(tail, starts, *match)) && in_t3) {
+      // A label a layout damaged: cut short by its own values, characters dropped, a vertical group label
+      // run into it. Tried on the last cell alone, then with the one or two before it.
+      match.reset();
+      for (size_t k = 1; k <= 3 && k <= starts.size() && !match; ++k) {
+        size_t from = starts[starts.size() - k];
+        match = MatchDamagedRowLabel(absl::string_view(tail).substr(from));
+        if (match) match->start += from;
+        if (match && !PrefixAllowed(tail, starts, *match)) match.reset();
+      }
+    }
     if (!match) return std::nullopt;
-    // The label must start near the start of the cell it starts in (prose ending in a label is not one).
     size_t cell_start = 0;
     for (size_t s : starts) {
       if (s <= match->start) cell_start = s;
     }
-    if (match->start - cell_start > kMaxLabelPrefixBytes) return std::nullopt;
     size_t start_cell = first + static_cast<size_t>(std::find(starts.begin(), starts.end(), cell_start) -
                                                     starts.begin());
     label_pos_ = pending_[start_cell].cell->pos;
@@ -273,6 +287,21 @@ class Recognizer {
       }
     }
     return match;
+  }
+
+  // The label must start near the start of the cell it starts in (prose ending in a label is not one):
+  // after numbering and group words only ("三、本年度办理结果（一）", "（四）无法提供 1."), and a table 二
+  // label alone in its cell.
+  static bool PrefixAllowed(absl::string_view tail, const std::vector<size_t>& starts, const LabelMatch& match) {
+    size_t cell_start = 0;
+    for (size_t s : starts) {
+      if (s <= match.start) cell_start = s;
+    }
+    absl::string_view prefix = tail.substr(cell_start, match.start - cell_start);
+    size_t label_chars = static_cast<size_t>(CountCodepoints(tail.substr(match.start)));
+    (void)label_chars;
+    if (match.row->table == TableId::kT2) return prefix.empty();
+    return prefix.size() <= kMaxLabelPrefixBytes && IsLabelPrefix(prefix);
   }
 
   // A label of another unread row that ends at one of the pending cells in [first, end).
@@ -325,7 +354,9 @@ class Recognizer {
       return;
     }
     seen_keys_.insert(row_.key);
-    if (row_.table == TableId::kT2 && t3_rows_ > 0) return;  // a table 二 word inside table 三
+    // Table 二 rows count only inside table 二: after section 二's heading or table 二's own headers
+    // (第二十条, 信息内容), and before table 三 (a word like 规章 in prose is no row).
+    if (row_.table == TableId::kT2 && (t3_rows_ > 0 || !t2_open_)) return;
     if (row_.table == TableId::kT3) {
       if (t3_done_) return;
       ++t3_rows_;
@@ -835,6 +866,7 @@ class Recognizer {
   std::string ambiguous_rival_;
   int t3_rows_ = 0;
   bool t3_done_ = false;
+  bool t2_open_ = false;
 
   bool in_t4_ = false;
   bool t4_done_ = false;

@@ -102,6 +102,37 @@ void CheckShape(const RuleContext& ctx, FindingSink& sink) {
       if (note.table() == "t4") noted_rows.insert("t4");
     }
   }
+  // A group printed as one row with numbers of its own ((六)其他处理 without its three items): one finding
+  // for the group, not one per missing item.
+  for (const char* group : {"denied", "unable", "rejected", "other"}) {
+    bool has_subtotal = false;
+    for (const v1::Cell& c : r.subtotals()) {
+      if (absl::StartsWith(c.key(), absl::StrCat("t3.", group, "_subtotal."))) has_subtotal = true;
+    }
+    if (!has_subtotal) continue;
+    std::vector<std::string> items;
+    bool all_missing = true;
+    for (const std::string& row : Table3ResultRows(r.version())) {
+      if (!absl::StartsWith(row, absl::StrCat("t3.", group, "_"))) continue;
+      items.push_back(row);
+      for (const std::string& col : Table3Columns()) {
+        const v1::Cell* c = FindCell(r, absl::StrCat(row, ".", col));
+        if (c != nullptr && c->state() != v1::CELL_STATE_MISSING) all_missing = false;
+      }
+    }
+    if (items.empty() || !all_missing) continue;
+    std::string name = RowName(absl::StrCat("t3.", group, "_subtotal"));
+    v1::Finding& f = sink.Fail(
+        absl::StrCat("表三“", name, "”印成一行，缺少其下 ", items.size(), " 个分项（", VersionName(r.version()),
+                     " 模板要求分项填报）；合计数已用于核对"),
+        absl::StrCat(name, " is printed as one row without its ", items.size(), " items"));
+    for (const std::string& row : items) {
+      noted_rows.insert(row);
+      for (const std::string& col : Table3Columns()) AddCell(&f, r, absl::StrCat(row, ".", col));
+    }
+    f.set_expected(absl::StrCat(items.size(), " rows"));
+    *f.add_positions() = r.table3().position();
+  }
   // Rows not found at all in a table that is present.
   for (TableId t : {TableId::kT2, TableId::kT3, TableId::kT4}) {
     const v1::Table& table = t == TableId::kT2 ? r.table2() : t == TableId::kT3 ? r.table3() : r.table4();
