@@ -15,10 +15,15 @@
 #include "absl/strings/str_join.h"
 #include "common/schema.h"
 #include "common/text.h"
+#include "services/parser/digit_split.h"
 #include "services/parser/labels.h"
 #include "services/parser/values.h"
 
 namespace gongkai::parser {
+
+// The section a heading run into its text starts (defined below, with DetectSectionHeading).
+int DetectGluedHeading(absl::string_view start);
+
 namespace {
 
 using v1::AnnualReport;
@@ -95,10 +100,15 @@ class Recognizer {
   void ReadLine(size_t index) {
     const StreamLine& line = stream_.lines[index];
     if (line.cell_count == 0) return;
-    int heading = line.text.size() <= 200 ? DetectSectionHeading(line.text, section_) : 0;
+    int heading = DetectSectionHeading(line.text, section_);
     if (heading > 0) {
       StartSection(heading, line, index);
-      return;
+      // A heading run into its section's text ("六、其他需要报告的事项2025年度本机关未收取信息处理费。"):
+      // the text is the section's, and the line's cells are read as usual.
+      bool carries_text = line.text.size() > 60 || Contains(line.text, "。");
+      if (carries_text) AppendNarrative(line);
+      if (line.cell_count == 1) return;
+      if (carries_text) narrative_done_ = index;
     }
     if (first_heading_line_ < 0 && index < 400) title_lines_.push_back(index);
     bool line_has_value = false;
@@ -137,7 +147,8 @@ class Recognizer {
       }
     }
     // Narrative: lines without values, and prose lines that hold numbers ("全年收取信息处理费 3940 元。").
-    if (!line_has_value || Contains(line.text, "，") || Contains(line.text, "。") || Contains(line.text, "；")) {
+    if (narrative_done_ != index &&
+        (!line_has_value || Contains(line.text, "，") || Contains(line.text, "。") || Contains(line.text, "；"))) {
       AppendNarrative(line);
     }
   }
@@ -480,6 +491,11 @@ class Recognizer {
   }
 
   static absl::string_view CleanAgency(absl::string_view agency) {
+    // A crawler's "标题: …" or any "label: " before the title.
+    for (absl::string_view colon : {"：", ":"}) {
+      size_t at = Find(agency, colon);
+      if (at != absl::string_view::npos && at < 30) agency.remove_prefix(at + colon.size());
+    }
     for (absl::string_view prefix : {"关于", "正文"}) {
       if (absl::StartsWith(agency, prefix)) agency.remove_prefix(prefix.size());
     }
@@ -677,7 +693,82 @@ class Recognizer {
         cell->mutable_decimal_value()->set_scale(v.scale);
         break;
       case CellValue::Kind::kNotValue:
+      case CellValue::Kind::kDigitRun:
         break;
+    }
+  }
+
+  // A cell from digits split by the table's equations.
+  void SetSplitCell(v1::Cell* cell, int64_t value, const Pos& pos) {
+    cell->set_raw(absl::StrCat(value));
+    pos.ToProto(cell->mutable_position());
+    cell->set_state(v1::CELL_STATE_PRESENT);
+    if (IsDecimalCell(cell->key())) {
+      cell->mutable_decimal_value()->set_units(value);
+      cell->mutable_decimal_value()->set_scale(0);
+    } else {
+      cell->set_int_value(value);
+    }
+  }
+
+  // Values that are digits run together: every value a run of digits, and at least one run longer than
+  // one digit ("320000032", "0 00000"); single digits in their own cells are simply too few or too many.
+  static bool AllDigitRuns(const std::vector<const StreamCell*>& values) {
+    if (values.empty()) return false;
+    bool run = false;
+    for (const StreamCell* v : values) {
+      if (v->blank || !IsDigitRun(std::string(v->text))) return false;
+      if (v->text.size() > 1) run = true;
+    }
+    return run;
+  }
+
+  static std::vector<std::string> Tokens(const std::vector<const StreamCell*>& values) {
+    std::vector<std::string> out;
+    for (const StreamCell* v : values) out.emplace_back(v->text);
+    return out;
+  }
+
+  // The position of each split value: its token's cell, moved along by the digits before it.
+  static std::vector<Pos> SplitPositions(const std::vector<const StreamCell*>& values, const std::vector<int64_t>& split) {
+    std::vector<Pos> out;
+    size_t token = 0, used = 0;
+    for (int64_t v : split) {
+      size_t len = absl::StrCat(v).size();
+      while (token < values.size() && used >= values[token]->text.size()) {
+        ++token;
+        used = 0;
+      }
+      Pos p = token < values.size() ? values[token]->pos : Pos();
+      p.column += static_cast<int32_t>(used);
+      p.byte_offset += static_cast<int64_t>(used);
+      out.push_back(p);
+      used += len;
+    }
+    return out;
+  }
+
+  void AddDigitsNote(const RawRow& row, size_t expected, size_t readings) {
+    ParseNote* note = report_->add_notes();
+    note->set_kind(ParseNote::KIND_AMBIGUOUS_DIGITS);
+    note->set_table(row.key.substr(0, 2));
+    note->set_row_key(row.key == "t4" ? "" : row.key);
+    for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
+    note->set_expected_count(static_cast<int32_t>(expected));
+    row.label_pos.ToProto(note->mutable_position());
+    std::string digits = absl::StrJoin(Tokens(row.values), " ");
+    if (readings == 0) {
+      note->set_message(absl::StrCat("“", RowLabelOf(row.key), "”一行（第 ", row.label_pos.line, " 行）的数字“", digits,
+                                     "”连在一起，无法拆成符合该表等式的 ", expected, " 个数，该行按缺失处理"));
+      note->set_message_en(absl::StrCat(row.key, " (line ", row.label_pos.line, "): the digits \"", digits,
+                                        "\" run together and cannot be split into ", expected,
+                                        " values that satisfy the table's equations"));
+    } else {
+      note->set_message(absl::StrCat("“", RowLabelOf(row.key), "”一行（第 ", row.label_pos.line, " 行）的数字“", digits,
+                                     "”连在一起，有 ", readings, " 种拆法都符合该表等式，无法确定，该行按缺失处理"));
+      note->set_message_en(absl::StrCat(row.key, " (line ", row.label_pos.line, "): the digits \"", digits,
+                                        "\" run together and split ", readings,
+                                        " ways that all satisfy the table's equations; left missing"));
     }
   }
 
@@ -698,6 +789,7 @@ class Recognizer {
   }
 
   std::string RowLabelOf(absl::string_view key) {
+    if (key == "t4") return "表四";
     if (key == "t3.denied_subtotal") return "（三）不予公开";
     if (key == "t3.unable_subtotal") return "（四）无法提供";
     if (key == "t3.rejected_subtotal") return "（五）不予处理";
@@ -769,6 +861,34 @@ class Recognizer {
                                           "; the first occurrence is kept"));
         continue;
       }
+      if (row.values.size() != spec->columns.size() && AllDigitRuns(row.values)) {
+        // Cells run together: split the digits by the row's equation (table 三: total = the six).
+        bool t3 = row.table == TableId::kT3;
+        auto accept = [t3](const std::vector<int64_t>& v) {
+          if (!t3) return true;
+          int64_t sum = 0;
+          for (size_t i = 0; i + 1 < v.size(); ++i) sum += v[i];
+          return sum == v.back();
+        };
+        auto none = [](const std::vector<int64_t>&) { return true; };
+        // Only one way to cut the digits at all ("0000000" into 7): the cells are what they are, and the
+        // validator judges the equations. Otherwise the equations choose.
+        std::vector<std::vector<int64_t>> splits =
+            SplitDigits(Tokens(row.values), static_cast<int>(spec->columns.size()), 0, none, none, 2);
+        if (splits.size() != 1) {
+          splits = SplitDigits(Tokens(row.values), static_cast<int>(spec->columns.size()), 0, none, accept);
+        }
+        if (splits.size() != 1) {
+          if (t3 && splits.size() > 1) {
+            ambiguous_.push_back({row, spec, std::move(splits)});
+          } else {
+            AddDigitsNote(row, spec->columns.size(), splits.size());
+          }
+          continue;
+        }
+        AssignSplit(row, *spec, splits[0]);
+        continue;
+      }
       if (row.values.size() != spec->columns.size()) {
         AddCountNote(row, spec->columns.size(), table_cn);
         continue;
@@ -783,11 +903,113 @@ class Recognizer {
         SetCell(table->mutable_cells(base + static_cast<int>(c)), *row.values[c]);
       }
     }
+    ResolveAmbiguousSplits();
     AssembleTable4();
+  }
+
+  void AssignSplit(const RawRow& row, const RowSpec& spec, const std::vector<int64_t>& split) {
+    v1::Table* table = TableOf(row.table);
+    if (!table->present()) {
+      table->set_present(true);
+      row.label_pos.ToProto(table->mutable_position());
+    }
+    const std::vector<RowSpec>& specs = TableRows(row.table, report_->version());
+    int base = 0;
+    for (const RowSpec& s : specs) {
+      if (s.key == spec.key) break;
+      base += static_cast<int>(s.columns.size());
+    }
+    std::vector<Pos> positions = SplitPositions(row.values, split);
+    for (size_t c = 0; c < split.size(); ++c) {
+      SetSplitCell(table->mutable_cells(base + static_cast<int>(c)), split[c], positions[c]);
+    }
+  }
+
+  // Table 三 rows whose digits split several ways: keep the readings that agree with the column equations
+  // (results sum, 勾稽关系) given the rows already read, until each row has one reading or nothing changes.
+  void ResolveAmbiguousSplits() {
+    const auto& cols = Table3Columns();
+    auto column_value = [&](const std::string& row_key, size_t col, const std::vector<int64_t>* values,
+                            const std::string& candidate_key) -> std::optional<int64_t> {
+      if (row_key == candidate_key) return (*values)[col];
+      for (const Ambiguous& a : ambiguous_) {
+        if (a.row.key == row_key) return std::nullopt;  // still undecided
+      }
+      const v1::Cell* cell = FindCell(*report_, absl::StrCat(row_key, ".", cols[col]));
+      if (cell == nullptr || cell->state() != v1::CELL_STATE_PRESENT || cell->has_decimal_value()) return std::nullopt;
+      return cell->int_value();
+    };
+    auto consistent = [&](const Ambiguous& a, const std::vector<int64_t>& values) {
+      for (size_t c = 0; c < cols.size(); ++c) {
+        std::optional<int64_t> total = column_value("t3.total", c, &values, a.row.key);
+        int64_t sum = 0;
+        bool known = total.has_value();
+        for (const std::string& r : Table3ResultRows(report_->version())) {
+          std::optional<int64_t> v = column_value(r, c, &values, a.row.key);
+          if (!v) {
+            known = false;
+          } else {
+            sum += *v;
+          }
+        }
+        if (known && sum != *total) return false;
+        std::optional<int64_t> n = column_value("t3.received_new", c, &values, a.row.key);
+        std::optional<int64_t> o = column_value("t3.carried_over", c, &values, a.row.key);
+        std::optional<int64_t> t = column_value("t3.total", c, &values, a.row.key);
+        std::optional<int64_t> f = column_value("t3.carried_forward", c, &values, a.row.key);
+        if (n && o && t && f && *n + *o != *t + *f) return false;
+      }
+      return true;
+    };
+    bool changed = true;
+    while (changed && !ambiguous_.empty()) {
+      changed = false;
+      for (size_t i = 0; i < ambiguous_.size(); ++i) {
+        Ambiguous& a = ambiguous_[i];
+        std::vector<std::vector<int64_t>> kept;
+        for (const auto& values : a.splits) {
+          if (consistent(a, values)) kept.push_back(values);
+        }
+        if (kept.size() == 1) {
+          Ambiguous done = std::move(a);
+          ambiguous_.erase(ambiguous_.begin() + static_cast<std::ptrdiff_t>(i));
+          AssignSplit(done.row, *done.spec, kept[0]);
+          changed = true;
+          break;
+        }
+        if (!kept.empty() && kept.size() < a.splits.size()) {
+          a.splits = std::move(kept);
+          changed = true;
+        }
+      }
+    }
+    for (const Ambiguous& a : ambiguous_) AddDigitsNote(a.row, a.spec->columns.size(), a.splits.size());
+    ambiguous_.clear();
   }
 
   void AddSubtotal(const RawRow& row) {
     const auto& cols = Table3Columns();
+    if (row.values.size() != cols.size() && AllDigitRuns(row.values)) {
+      auto all = [](const std::vector<int64_t>&) { return true; };
+      auto row_sum = [](const std::vector<int64_t>& v) {
+        int64_t sum = 0;
+        for (size_t i = 0; i + 1 < v.size(); ++i) sum += v[i];
+        return sum == v.back();
+      };
+      std::vector<std::vector<int64_t>> splits = SplitDigits(Tokens(row.values), 7, 0, all, all, 2);
+      if (splits.size() != 1) splits = SplitDigits(Tokens(row.values), 7, 0, all, row_sum);
+      if (splits.size() != 1) {
+        AddDigitsNote(row, cols.size(), splits.size());
+        return;
+      }
+      std::vector<Pos> positions = SplitPositions(row.values, splits[0]);
+      for (size_t c = 0; c < cols.size(); ++c) {
+        v1::Cell* cell = report_->add_subtotals();
+        cell->set_key(absl::StrCat(row.key, ".", cols[c]));
+        SetSplitCell(cell, splits[0][c], positions[c]);
+      }
+      return;
+    }
     if (row.values.size() != cols.size()) {
       AddCountNote(row, cols.size(), "表三");
       return;
@@ -807,6 +1029,28 @@ class Recognizer {
     const auto& groups = Table4Groups();
     const auto& results = Table4Results();
     std::vector<std::pair<int, int>> slots;  // (group, result) for each value
+    if (t4_values_.size() != 15 && AllDigitRuns(t4_values_)) {
+      // Cells run together: 15 numbers, each group's total the sum of its four results.
+      auto group_ok = [](const std::vector<int64_t>& v) {
+        size_t n = v.size();
+        return v[n - 1] == v[n - 2] + v[n - 3] + v[n - 4] + v[n - 5];
+      };
+      auto all = [](const std::vector<int64_t>&) { return true; };
+      std::vector<std::vector<int64_t>> splits = SplitDigits(Tokens(t4_values_), 15, 0, all, all, 2);
+      if (splits.size() != 1) splits = SplitDigits(Tokens(t4_values_), 15, 5, group_ok, all);
+      if (splits.size() == 1) {
+        std::vector<Pos> positions = SplitPositions(t4_values_, splits[0]);
+        for (int i = 0; i < 15; ++i) SetSplitCell(table->mutable_cells(i), splits[0][i], positions[i]);
+      } else {
+        RawRow row;
+        row.key = "t4";
+        row.table = TableId::kT4;
+        row.values = t4_values_;
+        row.label_pos = t4_values_.front()->pos;
+        AddDigitsNote(row, 15, splits.size());
+      }
+      return;
+    }
     if (t4_values_.size() == groups.size() * results.size()) {
       for (size_t g = 0; g < groups.size(); ++g) {
         for (size_t r = 0; r < results.size(); ++r) slots.emplace_back(g, r);
@@ -853,6 +1097,7 @@ class Recognizer {
   int sections_found_ = 0;
   v1::Section* current_section_ = nullptr;
   int first_heading_line_ = -1;
+  size_t narrative_done_ = static_cast<size_t>(-1);  // a line already added to its section's text
   std::vector<size_t> title_lines_;
   StreamLine hint_line_;
 
@@ -864,6 +1109,12 @@ class Recognizer {
   absl::flat_hash_set<std::string> seen_keys_;
   std::string ambiguous_key_;
   std::string ambiguous_rival_;
+  struct Ambiguous {
+    RawRow row;
+    const RowSpec* spec;
+    std::vector<std::vector<int64_t>> splits;
+  };
+  std::vector<Ambiguous> ambiguous_;
   int t3_rows_ = 0;
   bool t3_done_ = false;
   bool t2_open_ = false;
@@ -894,7 +1145,12 @@ void Pos::ToProto(v1::SourcePosition* out) const {
 
 int DetectSectionHeading(absl::string_view line, int current) {
   line = StripMarkup(line);
-  if (line.empty() || line.size() > 200) return 0;
+  if (line.empty()) return 0;
+  if (line.size() > 200) {
+    // A heading run into its text ("五、存在的主要问题及改进情况2019年，我区…"): numbered, and starting with
+    // the canonical heading itself.
+    return DetectGluedHeading(line.substr(0, 120));
+  }
   // A heading is numbered (一、 … 六、) or starts like a canonical heading; anything else is a label or prose.
   static constexpr absl::string_view kStarts[] = {"一", "二", "三", "四", "五", "六", "总体情况", "總體情況",
                                                   "主动公开政府信息", "收到和处理", "政府信息公开", "因政府信息公开",
@@ -965,6 +1221,33 @@ int DetectSectionHeading(absl::string_view line, int current) {
                          (section == 4 && absl::StartsWith(norm, "因政府信息公开工作被申请行政复议"));
   if (!looks_canonical || norm.size() > canonical.size() + 45) return 0;
   return section > current ? section : 0;
+}
+
+int DetectGluedHeading(absl::string_view start) {
+  for (int n = 1; n <= 6; ++n) {
+    absl::string_view numeral = kDigitsCn[n];
+    if (!absl::StartsWith(start, numeral)) continue;
+    absl::string_view rest = start.substr(numeral.size());
+    if (!absl::StartsWith(rest, "、")) return 0;
+    std::string norm = NormalizeLabel(rest.substr(std::string("、").size()));
+    static const std::vector<std::pair<int, std::string>>* starts = new std::vector<std::pair<int, std::string>>{
+        {1, NormalizeLabel("总体情况")},
+        {2, NormalizeLabel("主动公开政府信息")},
+        {2, NormalizeLabel("行政机关主动公开政府信息")},
+        {3, NormalizeLabel("收到和处理政府信息公开申请")},
+        {3, NormalizeLabel("行政机关收到和处理政府信息公开申请")},
+        {4, NormalizeLabel("政府信息公开行政复议")},
+        {4, NormalizeLabel("因政府信息公开工作被申请行政复议")},
+        {5, NormalizeLabel("存在的主要问题")},
+        {5, NormalizeLabel("政府信息公开工作存在的主要问题")},
+        {6, NormalizeLabel("其他需要报告的事项")},
+    };
+    for (const auto& [section, form] : *starts) {
+      if (section == n && absl::StartsWith(norm, form)) return section;
+    }
+    return 0;
+  }
+  return 0;
 }
 
 absl::Status Recognize(const CellStream& stream, v1::AnnualReport* report) {

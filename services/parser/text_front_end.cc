@@ -150,11 +150,149 @@ class LineSplitter {
     return false;
   }
 
+  // ---- Run-together text (a scraper dropped the separators between table cells) -----------------------
+
+  static bool IsCjk(char32_t cp) { return cp >= 0x4E00 && cp <= 0x9FFF; }
+  static bool IsClosing(char32_t cp) {
+    return cp == 0xFF09 || cp == ')' || cp == 0x201D || cp == 0x300D || cp == 0x3011 || cp == ']';
+  }
+  static bool IsOpening(char32_t cp) { return cp == 0xFF08 || cp == '(' || cp == 0x201C || cp == 0x300C; }
+  // Characters after which a number belongs to prose: 2024年, 15件, 3条, 第2…
+  static bool IsUnit(char32_t cp) {
+    static const std::u32string units = U"年月日件条个项次号期人户家所万亿层楼届名位场篇批轮天时分周岁%％倍余";
+    return units.find(cp) != std::u32string::npos;
+  }
+
+  struct Cp {
+    char32_t cp;
+    size_t offset;  // into the field
+  };
+
+  static std::vector<Cp> Decode(absl::string_view field) {
+    std::vector<Cp> out;
+    size_t pos = 0;
+    while (pos < field.size()) {
+      size_t here = pos;
+      out.push_back({NextCodepoint(field, &pos), here});
+    }
+    return out;
+  }
+
+  // A field with two or more runs of 5+ digits glued between CJK text ("数量320000032二、上年").
+  static bool IsRunTogether(const std::vector<Cp>& cps) {
+    int glued = 0;
+    for (size_t i = 0; i < cps.size();) {
+      if (cps[i].cp < '0' || cps[i].cp > '9') {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < cps.size() && cps[j].cp >= '0' && cps[j].cp <= '9') ++j;
+      bool left = i > 0 && (IsCjk(cps[i - 1].cp) || IsClosing(cps[i - 1].cp));
+      bool right = j == cps.size() || IsCjk(cps[j].cp) || IsOpening(cps[j].cp) || cps[j].cp == '.';
+      if (j - i >= 5 && left && right && !(j < cps.size() && IsUnit(cps[j].cp))) ++glued;
+      i = j;
+    }
+    return glued >= 2;
+  }
+
+  // Splits a run-together field into lines at the section numerals (一、 … 六、) and, within each line, the
+  // digit runs glued to labels into value cells.
+  void SplitRunTogether(absl::string_view field, int32_t line_no) {
+    std::vector<Cp> cps = Decode(field);
+    static const std::u32string numerals = U"一二三四五六";
+    std::vector<size_t> starts = {0};
+    for (size_t i = 1; i + 1 < cps.size(); ++i) {
+      if (numerals.find(cps[i].cp) != std::u32string::npos && cps[i + 1].cp == 0x3001 &&
+          cps[i - 1].cp != 0xFF08 && cps[i - 1].cp != '(' && cps[i - 1].cp != 0x7B2C /* 第 */) {
+        starts.push_back(i);
+      }
+    }
+    starts.push_back(cps.size());
+    for (size_t s = 0; s + 1 < starts.size(); ++s) {
+      size_t b = starts[s], e = starts[s + 1];
+      size_t byte_b = cps[b].offset, byte_e = e < cps.size() ? cps[e].offset : field.size();
+      absl::string_view segment = TrimSpace(field.substr(byte_b, byte_e - byte_b));
+      if (segment.empty()) continue;
+      StreamLine out;
+      out.first_cell = static_cast<uint32_t>(stream_->cells.size());
+      out.pos.line = line_no;
+      out.pos.byte_offset = static_cast<int64_t>(field.data() - text_.data() + byte_b);
+      out.text = segment;
+      size_t label_begin = b;  // code point index where the current label text begins
+      for (size_t i = b; i < e;) {
+        if (cps[i].cp < '0' || cps[i].cp > '9') {
+          ++i;
+          continue;
+        }
+        size_t j = i;
+        while (j < e && cps[j].cp >= '0' && cps[j].cp <= '9') ++j;
+        // A decimal part and a 元 belong to the number.
+        size_t end = j;
+        if (end + 1 < e && cps[end].cp == '.' && cps[end + 1].cp >= '0' && cps[end + 1].cp <= '9') {
+          end += 1;
+          while (end < e && cps[end].cp >= '0' && cps[end].cp <= '9') ++end;
+        }
+        char32_t before = i > b ? cps[i - 1].cp : 0;
+        size_t k = i;
+        while (k > b && IsSpace(cps[k - 1].cp)) --k;
+        char32_t before_space = k > b ? cps[k - 1].cp : 0;
+        bool left = IsCjk(before) || IsClosing(before) ||
+                    (IsSpace(before) && (IsCjk(before_space) || (before_space >= '0' && before_space <= '9') ||
+                                         IsClosing(before_space)));
+        char32_t after = end < e ? cps[end].cp : 0;
+        size_t next = end;
+        while (next < e && IsSpace(cps[next].cp)) ++next;
+        bool unit = next < e && IsUnit(cps[next].cp);
+        bool numbering_follows = (after == '.' || after == 0x3001 || after == 0xFF0E) && end + 1 < e &&
+                                 !(cps[end + 1].cp >= '0' && cps[end + 1].cp <= '9');
+        if (!left || unit || before == 0x7B2C /* 第 */) {
+          i = end;
+          continue;
+        }
+        size_t value_end = end;
+        if (after == 0x5143 /* 元 */) value_end = end + 1;
+        if (numbering_follows) {
+          if (j - i < 2) {  // the digit is the next label's numbering, not a value
+            i = end;
+            continue;
+          }
+          value_end = j - 1;  // the last digit numbers the next label ("00000002.其他")
+        }
+        AddRange(&out, field, cps, label_begin, i, line_no, /*trim=*/true);
+        AddRange(&out, field, cps, i, value_end, line_no, /*trim=*/false);
+        label_begin = value_end;
+        i = value_end;
+      }
+      AddRange(&out, field, cps, label_begin, e, line_no, /*trim=*/true);
+      stream_->lines.push_back(std::move(out));
+    }
+  }
+
+  void AddRange(StreamLine* line, absl::string_view field, const std::vector<Cp>& cps, size_t b, size_t e,
+                int32_t line_no, bool trim) {
+    if (b >= e) return;
+    size_t byte_b = cps[b].offset, byte_e = e < cps.size() ? cps[e].offset : field.size();
+    absl::string_view text = field.substr(byte_b, byte_e - byte_b);
+    if (trim) text = TrimSpace(text);
+    if (text.empty()) return;
+    AddCell(line, text, line_no);
+  }
+
   void SplitLine(absl::string_view line, int32_t line_no, size_t line_begin) {
     line_begin_ = line_begin;
     col_offset_ = line_begin;
     col_ = 0;
     absl::string_view trimmed = TrimSpace(line);
+    if (trimmed.size() > 64 && trimmed.find('\t') == absl::string_view::npos &&
+        trimmed.find('|') == absl::string_view::npos) {
+      std::vector<Cp> cps = Decode(trimmed);
+      // A whole page flattened onto one line (a crawler's text) is read the same way.
+      if (IsRunTogether(cps) || (trimmed.size() > 3000 && Contains(trimmed, "申请"))) {
+        SplitRunTogether(trimmed, line_no);
+        return;
+      }
+    }
     if (trimmed.empty() || IsMarkdownSeparator(trimmed) || IsPageNumberLine(trimmed)) {
       StreamLine empty;
       empty.pos.line = line_no;

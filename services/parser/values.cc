@@ -47,7 +47,16 @@ CellValue ClassifyValue(absl::string_view cell) {
     char32_t cp = NextCodepoint(cell, &next);
     if (cp >= 0xFF10 && cp <= 0xFF19) cp = cp - 0xFF10 + '0';  // full-width digits
     if (cp >= '0' && cp <= '9') {
-      if (digits + frac_digits >= 18) return CellValue{};
+      if (digits + frac_digits >= 18) {
+        // Only ASCII digits all the way: cells run together.
+        for (char c : cell) {
+          if (c < '0' || c > '9') return CellValue{};
+        }
+        if (cell.size() > 200) return CellValue{};
+        CellValue run;
+        run.kind = CellValue::Kind::kDigitRun;
+        return run;
+      }
       if (seen_point) {
         frac = frac * 10 + (cp - '0');
         ++frac_digits;

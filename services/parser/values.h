@@ -9,7 +9,9 @@
 namespace gongkai::parser {
 
 struct CellValue {
-  enum class Kind { kNotValue, kInteger, kDecimal, kPlaceholder };
+  // kDigitRun: more than 18 digits in a row, the cells of a row run together by a scraper; the recogniser
+  // splits it, it is never a value by itself.
+  enum class Kind { kNotValue, kInteger, kDecimal, kPlaceholder, kDigitRun };
   Kind kind = Kind::kNotValue;
   int64_t integer = 0;  // kInteger
   int64_t units = 0;    // kDecimal: value = units / 10^scale

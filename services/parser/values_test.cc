@@ -40,7 +40,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"", Kind::kPlaceholder}, Case{"规章", Kind::kNotValue},
                       Case{"1.属于国家秘密", Kind::kNotValue}, Case{"2024年", Kind::kNotValue},
                       Case{"12,34", Kind::kNotValue}, Case{"1.", Kind::kNotValue},
-                      Case{"1234567890123456789", Kind::kNotValue}, Case{"0万元", Kind::kInteger, 0},
+                      Case{"1234567890123456789", Kind::kDigitRun}, Case{"12345678901234567890x", Kind::kNotValue},
+                      Case{"0万元", Kind::kInteger, 0},
                       Case{"12 件", Kind::kInteger, 12}));
 
 }  // namespace
