@@ -11,6 +11,7 @@
 #include "google/protobuf/arena.h"
 #include "common/text.h"
 #include "services/parser/parser.h"
+#include "tests/testing/docx_builder.h"
 #include "tests/testing/report_text.h"
 #include "tests/testing/test_data.h"
 
@@ -83,6 +84,72 @@ void BM_ParsePipes(benchmark::State& state) { Parse(state, {Rendered(Layout::kPi
 void BM_ParseCellPerLine(benchmark::State& state) { Parse(state, {Rendered(Layout::kCellPerLine)}); }
 void BM_ParseMarkdown(benchmark::State& state) { Parse(state, {Rendered(Layout::kMarkdown)}); }
 void BM_ParseSpaces(benchmark::State& state) { Parse(state, {Rendered(Layout::kSpaces)}); }
+
+// Other formats: a rendered page / document with every cell distinct, and the real documents of
+// ../shared/corpus when it is there.
+std::string Shared(const std::string& path) {
+  std::string full = GONGKAI_SOURCE_DIR "/../shared/corpus/" + path;
+  FILE* f = std::fopen(full.c_str(), "rb");
+  if (f == nullptr) return "";
+  std::string out;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out.append(buf, n);
+  std::fclose(f);
+  return out;
+}
+
+void ParseDocs(benchmark::State& state, const std::vector<std::pair<std::string, std::string>>& docs) {
+  int64_t bytes = 0;
+  for (const auto& [name, d] : docs) {
+    if (d.empty()) {
+      state.SkipWithError("../shared/corpus is absent");
+      return;
+    }
+    bytes += static_cast<int64_t>(d.size());
+  }
+  for (auto _ : state) {
+    for (const auto& [name, d] : docs) {
+      auto report = gongkai::parser::ParseDocument(d, name);
+      if (!report.ok()) state.SkipWithError(std::string(report.status().message()).c_str());
+      benchmark::DoNotOptimize(report);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+  state.counters["reports/s"] = benchmark::Counter(static_cast<double>(state.iterations() * docs.size()),
+                                                   benchmark::Counter::kIsRate);
+}
+
+void BM_ParseHtmlRendered(benchmark::State& state) {
+  ParseDocs(state, {{"r.html", gongkai::testing::RenderHtml(gongkai::testing::DistinctValues(gongkai::v1::TEMPLATE_VERSION_V2021),
+                                                            gongkai::v1::TEMPLATE_VERSION_V2021)}});
+}
+void BM_ParseDocxRendered(benchmark::State& state) {
+  ParseDocs(state, {{"r.docx", gongkai::testing::RenderDocx(gongkai::testing::DistinctValues(gongkai::v1::TEMPLATE_VERSION_V2021),
+                                                            gongkai::v1::TEMPLATE_VERSION_V2021)}});
+}
+void BM_ParseHtmlRealPages(benchmark::State& state) {
+  ParseDocs(state, {{"a.html", Shared("real/pingtan/2024-行政审批局.html")},
+                    {"b.html", Shared("real/pingtan/2025-管委会办公室.html")},
+                    {"c.html", Shared("real/shanghai-office-2019.html")}});
+}
+void BM_ParsePdfReal(benchmark::State& state) {
+  ParseDocs(state, {{"a.pdf", Shared("peers/zxj6827111-blip__KIROGOVCOMPARE/sample_pdfs_v1/hzq2023_working.pdf")},
+                    {"b.pdf", Shared("peers/zxj6827111-blip__KIROGOVCOMPARE/sample_pdfs_v1/hzq2024_working.pdf")},
+                    {"c.pdf", Shared("peers/zxj6827111-blip__govnianbao/szfgs2024.pdf")}});
+}
+void BM_ParseDocxTemplate(benchmark::State& state) {
+  ParseDocs(state, {{"t.docx", Shared("peers/zxj6827111-blip__govnianbao/政务公开年报模版.docx")}});
+}
+void BM_ParseCrawlerText(benchmark::State& state) {
+  ParseDocs(state, {{"a.txt", Shared("real/pingtan/2024-行政审批局.txt")}, {"b.txt", Shared("real/pingtan/2025-管委会办公室.txt")}});
+}
+BENCHMARK(BM_ParseHtmlRendered);
+BENCHMARK(BM_ParseDocxRendered);
+BENCHMARK(BM_ParseHtmlRealPages);
+BENCHMARK(BM_ParseDocxTemplate);
+BENCHMARK(BM_ParsePdfReal);
+BENCHMARK(BM_ParseCrawlerText);
 
 BENCHMARK(BM_ParseSeeds);
 BENCHMARK(BM_ParseSeedsArena);
