@@ -1,5 +1,6 @@
 #include "common/schema.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -265,20 +266,50 @@ TableId TableOfKey(absl::string_view key) {
   return TableId::kT3;
 }
 
+namespace {
+
+// Position of each key within its table, for both versions (a key's index is the same wherever it exists
+// in the order InitTables builds).
+const absl::flat_hash_map<std::string, int>& KeyIndex(TemplateVersion version) {
+  auto build = [](TemplateVersion v) {
+    auto* index = new absl::flat_hash_map<std::string, int>();
+    for (TableId t : {TableId::kT2, TableId::kT3, TableId::kT4}) {
+      int i = 0;
+      for (const RowSpec& row : TableRows(t, v)) {
+        for (const std::string& col : row.columns) (*index)[absl::StrCat(row.key, ".", col)] = i++;
+      }
+    }
+    return index;
+  };
+  static const auto* i2021 = build(v1::TEMPLATE_VERSION_V2021);
+  static const auto* i2019 = build(v1::TEMPLATE_VERSION_V2019);
+  return IsV2019(version) ? *i2019 : *i2021;
+}
+
+template <typename TableT>
+int IndexOf(const TableT& table, TemplateVersion version, absl::string_view key) {
+  const auto& index = KeyIndex(version);
+  auto it = index.find(key);
+  if (it != index.end() && it->second < table.cells_size() && table.cells(it->second).key() == key) return it->second;
+  // Tables built some other way: search.
+  for (int i = 0; i < table.cells_size(); ++i) {
+    if (table.cells(i).key() == key) return i;
+  }
+  return -1;
+}
+
+}  // namespace
+
 const v1::Cell* FindCell(const v1::AnnualReport& report, absl::string_view key) {
   const v1::Table& table = GetTable(report, TableOfKey(key));
-  for (const v1::Cell& cell : table.cells()) {
-    if (cell.key() == key) return &cell;
-  }
-  return nullptr;
+  int i = IndexOf(table, report.version(), key);
+  return i < 0 ? nullptr : &table.cells(i);
 }
 
 v1::Cell* FindMutableCell(v1::AnnualReport* report, absl::string_view key) {
   v1::Table* table = MutableTable(report, TableOfKey(key));
-  for (v1::Cell& cell : *table->mutable_cells()) {
-    if (cell.key() == key) return &cell;
-  }
-  return nullptr;
+  int i = IndexOf(*table, report->version(), key);
+  return i < 0 ? nullptr : table->mutable_cells(i);
 }
 
 }  // namespace gongkai
