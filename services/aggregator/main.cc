@@ -1,16 +1,17 @@
-// gongkai-aggregator: the aggregator service binary. Its methods are filled in by the aggregator issue; until then
-// the binary starts with the shared bootstrap (health, reflection, graceful shutdown) and answers every
-// method with UNIMPLEMENTED.
+// gongkai-aggregator: the aggregator service binary.
 #include <string>
 
 #include "common/logging.h"
 #include "common/server.h"
 #include "common/server_flags.h"
-#include "gongkai/v1/aggregator_service.grpc.pb.h"
+#include "services/aggregator/aggregator_service.h"
+#include "services/aggregator/regions.h"
 
 int main(int argc, char** argv) {
   gongkai::ServerOptions options = gongkai::ParseServerFlags(argc, argv, "aggregator", gongkai::kAggregatorPort);
-  gongkai::v1::AggregatorService::CallbackService service;
+  gongkai::Log(gongkai::LogSeverity::kInfo, "division table loaded",
+               {{"divisions", std::to_string(gongkai::aggregator::DefaultRegionTable().size())}});
+  gongkai::aggregator::AggregatorServiceImpl service;
   absl::Status status = gongkai::RunServerUntilSignal(
       options, {{&service, gongkai::v1::AggregatorService::service_full_name()}});
   if (!status.ok()) {

@@ -14,12 +14,12 @@ namespace gongkai::testing {
 
 std::string TestDataDir() {
   const char* dir = std::getenv("GONGKAI_TEST_DATA");
-  return dir ? dir : "tests/data";
+  return dir ? dir : GONGKAI_DEFAULT_TEST_DATA;
 }
 
 std::string SharedCorpusDir() {
   const char* dir = std::getenv("GONGKAI_SHARED");
-  std::string shared = dir ? dir : "../shared";
+  std::string shared = dir ? dir : GONGKAI_DEFAULT_SHARED;
   std::string corpus = shared + "/corpus";
   std::error_code ec;
   return std::filesystem::is_directory(corpus, ec) ? corpus : std::string();

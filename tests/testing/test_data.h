@@ -9,10 +9,11 @@
 
 namespace gongkai::testing {
 
-// tests/data, from $GONGKAI_TEST_DATA (set by CMake).
+// tests/data ($GONGKAI_TEST_DATA overrides the path CMake compiles in).
 std::string TestDataDir();
 
-// The shared corpus folder (../shared/corpus), from $GONGKAI_SHARED; empty when it is absent.
+// The shared corpus folder (../shared/corpus beside the checkout; $GONGKAI_SHARED overrides the shared
+// folder's path); empty when it is absent.
 std::string SharedCorpusDir();
 
 // The whole file; fails the current test (and returns "") when it cannot be read.

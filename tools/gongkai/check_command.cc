@@ -78,6 +78,14 @@ struct Checked {
 
 }  // namespace
 
+absl::StatusOr<v1::RuleConfig> LoadRuleConfig(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<v1::RuleConfig> parsed = validator::ParseRuleConfig(*text);
+  if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", parsed.status().message()));
+  return parsed;
+}
+
 int RunRules(int argc, char** argv) {
   ArgSpec spec{{"json", "help"}, {"rules"}};
   absl::StatusOr<Args> args = ParseArgs(argc, argv, 2, spec);

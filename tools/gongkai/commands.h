@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "gongkai/v1/validator_service.pb.h"
 
 namespace gongkai::cli {
 
@@ -19,6 +20,12 @@ int RunCheck(int argc, char** argv);
 
 // gongkai rules [--json] [--rules F]
 int RunRules(int argc, char** argv);
+
+// gongkai summarize [--regions F] [--level L] [--out DIR] [--rules F] [--include-errors] FILE...
+int RunSummarize(int argc, char** argv);
+
+// A rule configuration file (protobuf text format); InvalidArgument names the file and the line.
+absl::StatusOr<gongkai::v1::RuleConfig> LoadRuleConfig(const std::string& path);
 
 // Reads a whole file; NotFound / PermissionDenied name the file.
 absl::StatusOr<std::string> ReadFile(const std::string& path);

@@ -12,6 +12,7 @@ constexpr char kUsage[] =
     "  parse FILE...     read reports into their three tables (--cells, --json, --parser HOST:PORT)\n"
     "  check FILE...     parse and validate; findings by report (--json, --rules, --previous, --year)\n"
     "  rules             every rule with its severity and description\n"
+    "  summarize FILE... parse, check and add up; exports JSON, CSV, XLSX, HTML (--regions, --level, --out)\n"
     "  help              this text\n"
     "Run 'gongkai COMMAND --help' for a command's flags.\n";
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "parse") == 0) return gongkai::cli::RunParse(argc, argv);
   if (std::strcmp(argv[1], "check") == 0) return gongkai::cli::RunCheck(argc, argv);
   if (std::strcmp(argv[1], "rules") == 0) return gongkai::cli::RunRules(argc, argv);
+  if (std::strcmp(argv[1], "summarize") == 0) return gongkai::cli::RunSummarize(argc, argv);
   std::fprintf(stderr, "gongkai: unknown command '%s'\n%s", argv[1], kUsage);
   return 2;
 }

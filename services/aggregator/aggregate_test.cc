@@ -1,0 +1,167 @@
+#include "services/aggregator/aggregate.h"
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "common/schema.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "services/aggregator/summary.h"
+#include "tests/testing/report_factory.h"
+
+namespace gongkai::aggregator {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+v1::CheckedReport Checked(uint32_t seed, const char* region, v1::TemplateVersion version = v1::TEMPLATE_VERSION_V2021,
+                          bool with_error = false) {
+  v1::CheckedReport c;
+  *c.mutable_report() = testing::ConsistentReport(seed, version, version == v1::TEMPLATE_VERSION_V2019 ? 2020 : 2024,
+                                                  absl::StrCat("第", seed, "号机关"));
+  c.mutable_report()->mutable_metadata()->set_region_code(region);
+  if (with_error) {
+    v1::Finding* f = c.add_findings();
+    f->set_rule_id("t3.balance");
+    f->set_severity(v1::SEVERITY_ERROR);
+    f->set_outcome(v1::OUTCOME_FAILED);
+  }
+  return c;
+}
+
+TEST(Aggregate, SumsEveryCellExactly) {
+  v1::Aggregate agg;
+  std::vector<v1::CheckedReport> reports = {Checked(1, "230184100"), Checked(2, "230184101"), Checked(3, "230781100")};
+  testing::SetCellText(reports[0].mutable_report(), "t2.fees.amount_wan_yuan", "4068.208");
+  testing::SetCellText(reports[1].mutable_report(), "t2.fees.amount_wan_yuan", "0.1");
+  testing::SetCellText(reports[2].mutable_report(), "t2.fees.amount_wan_yuan", "12");
+  for (const auto& r : reports) AddReport(r, &agg);
+  v1::Summary s = Summarize(agg, "county");
+  const v1::NodeAggregate& total = s.total().totals();
+  ASSERT_EQ(total.sums().at("v2021").reports(), 3);
+  for (const std::string& key : AllCellKeys(v1::TEMPLATE_VERSION_V2021)) {
+    if (IsDecimalCell(key)) continue;
+    int64_t expected = 0;
+    for (const auto& r : reports) expected += std::stoll(testing::CellText(r.report(), key));
+    EXPECT_EQ(total.sums().at("v2021").cells().at(key), expected) << key;
+  }
+  // 4068.208 + 0.1 + 12, with no floating point anywhere.
+  EXPECT_EQ(s.total().indicators().fees_wan_yuan(), "4080.308");
+  // Roll-up: the two 五常市 towns under 230184, 铁力 under 230781, both under 23.
+  std::map<std::string, int64_t> reports_by_node;
+  for (const auto& n : s.nodes()) reports_by_node[n.code()] = n.totals().reports();
+  EXPECT_EQ(reports_by_node["23"], 3);
+  EXPECT_EQ(reports_by_node["230184"], 2);
+  EXPECT_EQ(reports_by_node["230781"], 1);
+  EXPECT_EQ(reports_by_node.count("230184100"), 0u);  // below the level asked for
+}
+
+TEST(Aggregate, MergeIsCommutativeAndAssociative) {
+  std::mt19937 rng(3);
+  const char* regions[] = {"230184100", "230781100", "320813", "", "3208"};
+  std::vector<v1::CheckedReport> reports;
+  for (uint32_t i = 0; i < 60; ++i) {
+    reports.push_back(Checked(i, regions[rng() % 5], i % 7 == 0 ? v1::TEMPLATE_VERSION_V2019 : v1::TEMPLATE_VERSION_V2021,
+                              i % 5 == 0));
+  }
+  v1::Aggregate one_pass;
+  for (const auto& r : reports) AddReport(r, &one_pass);
+  // Three shards in different groupings and orders.
+  v1::Aggregate a, b, c;
+  for (size_t i = 0; i < reports.size(); ++i) AddReport(reports[i], i % 3 == 0 ? &a : i % 3 == 1 ? &b : &c);
+  v1::Aggregate ab_c = a;
+  Merge(b, &ab_c);
+  Merge(c, &ab_c);
+  v1::Aggregate c_ba = c;
+  v1::Aggregate ba = b;
+  Merge(a, &ba);
+  Merge(ba, &c_ba);
+  EXPECT_TRUE(MessageDifferencer::Equals(ab_c, one_pass));
+  EXPECT_TRUE(MessageDifferencer::Equals(c_ba, one_pass));
+  // Merging the empty aggregate changes nothing.
+  v1::Aggregate with_empty = one_pass;
+  Merge(v1::Aggregate(), &with_empty);
+  EXPECT_TRUE(MessageDifferencer::Equals(with_empty, one_pass));
+}
+
+TEST(Aggregate, VersionsAreNeverMixedAndErrorsAreLeftOut) {
+  v1::Aggregate agg;
+  AddReport(Checked(1, "23", v1::TEMPLATE_VERSION_V2021), &agg);
+  AddReport(Checked(2, "23", v1::TEMPLATE_VERSION_V2019), &agg);
+  AddReport(Checked(3, "23", v1::TEMPLATE_VERSION_V2021, /*with_error=*/true), &agg);
+  const v1::NodeAggregate& node = agg.nodes().at("23");
+  EXPECT_EQ(node.sums().at("v2021").reports(), 1);
+  EXPECT_EQ(node.sums().at("v2019").reports(), 1);
+  EXPECT_EQ(node.sums().at("v2019").cells().count("t2.procurement.items"), 1u);
+  EXPECT_EQ(node.sums().at("v2021").cells().count("t2.procurement.items"), 0u);
+  EXPECT_EQ(node.reports_excluded(), 1);
+  EXPECT_EQ(node.excluded_by_rule().at("t3.balance"), 1);
+  EXPECT_EQ(node.reports_with_errors(), 1);
+  // Configurable: include reports with errors.
+  v1::Aggregate all;
+  all.mutable_options()->set_include_reports_with_errors(true);
+  AddReport(Checked(3, "23", v1::TEMPLATE_VERSION_V2021, true), &all);
+  EXPECT_EQ(all.nodes().at("23").sums().at("v2021").reports(), 1);
+}
+
+TEST(Aggregate, AnAreaReportIsNeverAddedToTheReportsItSums) {
+  v1::Aggregate agg;
+  v1::CheckedReport town = Checked(1, "230184100");
+  v1::CheckedReport county = Checked(2, "230184");
+  county.mutable_report()->mutable_sections(0)->set_text("本报告为全区汇总数据。");
+  ASSERT_TRUE(IsAreaReport(county.report()));
+  AddReport(town, &agg);
+  AddReport(county, &agg);
+  v1::Summary s = Summarize(agg, "county");
+  EXPECT_EQ(s.total().totals().sums().at("v2021").reports(), 1);
+  EXPECT_EQ(s.total().totals().area_sums().at("v2021").reports(), 1);
+}
+
+TEST(Aggregate, RegionsAreInferredOrLeftUnknownWithTheReason) {
+  v1::CheckedReport c;
+  *c.mutable_report() = testing::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2024, "辛店镇人民政府");
+  Placement p = PlaceReport(c.report());
+  EXPECT_TRUE(p.region.empty());
+  EXPECT_NE(p.region_note.find("辛店镇"), std::string::npos) << p.region_note << " / " << p.region;
+  *c.mutable_report() = testing::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2024, "五常市五常镇人民政府");
+  EXPECT_EQ(PlaceReport(c.report()).region, "230184100");
+  EXPECT_EQ(PlaceReport(c.report()).level, "township");
+}
+
+TEST(Summary, CoverageNamesWhoFiledNothingAndWhoFiledTwice) {
+  v1::Aggregate agg;
+  v1::CheckedReport a = Checked(1, "230184100");
+  a.mutable_report()->set_agency("五常市五常镇人民政府");
+  AddReport(a, &agg);
+  AddReport(a, &agg);  // filed twice
+  auto expected = ParseExpectedOrgans(
+      "name,region_code,level\n五常市五常镇人民政府,230184100,township\n五常市山河镇人民政府,230184101,township\n");
+  ASSERT_TRUE(expected.ok());
+  v1::Summary s = Summarize(agg, "county", *expected);
+  ASSERT_EQ(s.coverage_size(), 2);
+  std::map<std::string, int64_t> filed;
+  for (const auto& g : s.coverage()) filed[g.agency()] = g.filed();
+  EXPECT_EQ(filed["五常市五常镇人民政府"], 2);
+  EXPECT_EQ(filed["五常市山河镇人民政府"], 0);
+  EXPECT_FALSE(ParseExpectedOrgans("name,region_code\n,230184\n").ok());
+}
+
+TEST(Summary, IndicatorsAndCorrectionRates) {
+  v1::NodeAggregate n;
+  auto& cells = *(*n.mutable_sums())["v2021"].mutable_cells();
+  cells["t3.total.total"] = 200;
+  cells["t3.received_new.total"] = 180;
+  cells["t3.granted.total"] = 50;
+  cells["t4.review.total"] = 12;
+  cells["t4.review.pending"] = 2;
+  cells["t4.review.corrected"] = 1;
+  v1::Indicators ind = IndicatorsOf(n);
+  EXPECT_EQ(ind.applications_received(), 180);
+  EXPECT_DOUBLE_EQ(ind.granted_share(), 0.25);
+  EXPECT_DOUBLE_EQ(ind.review_correction_rate(), 0.1);  // 1 of 10 decided
+  EXPECT_EQ(AmountText(4068208000), "4068.208");
+  EXPECT_EQ(AmountText(0), "0");
+}
+
+}  // namespace
+}  // namespace gongkai::aggregator

@@ -1,0 +1,51 @@
+// The aggregator service over a real gRPC server on loopback.
+#include <memory>
+
+#include "common/server.h"
+#include "gongkai/v1/aggregator_service.grpc.pb.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "services/aggregator/aggregate.h"
+#include "services/aggregator/aggregator_service.h"
+#include "tests/testing/report_factory.h"
+
+namespace gongkai {
+namespace {
+
+TEST(AggregatorService, FoldsAStreamAndMergesShardsIntoTheSameAnswerAsOnePass) {
+  aggregator::AggregatorServiceImpl service;
+  ServerOptions options;
+  options.drain = absl::ZeroDuration();
+  auto server = Server::Start(options, {{&service, v1::AggregatorService::service_full_name()}});
+  ASSERT_TRUE(server.ok());
+  auto stub = v1::AggregatorService::NewStub(grpc::CreateChannel((*server)->local_address(), grpc::InsecureChannelCredentials()));
+  std::vector<v1::CheckedReport> reports;
+  for (uint32_t i = 0; i < 10; ++i) {
+    v1::CheckedReport c;
+    *c.mutable_report() = testing::ConsistentReport(i);
+    c.mutable_report()->mutable_metadata()->set_region_code(i % 2 ? "230184100" : "230781100");
+    reports.push_back(c);
+  }
+  v1::Aggregate local;
+  for (const auto& r : reports) aggregator::AddReport(r, &local);
+  // Two shards through two streams, merged by the service.
+  v1::MergeRequest merge;
+  for (int shard = 0; shard < 2; ++shard) {
+    grpc::ClientContext context;
+    v1::AddReportsResponse response;
+    auto writer = stub->AddReports(&context, &response);
+    for (size_t i = shard; i < reports.size(); i += 2) ASSERT_TRUE(writer->Write(reports[i]));
+    writer->WritesDone();
+    ASSERT_TRUE(writer->Finish().ok());
+    *merge.add_aggregates() = response.aggregate();
+  }
+  v1::Aggregate merged;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->Merge(&context, merge, &merged).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(merged, local));
+  EXPECT_EQ(merged.nodes().at("230184100").reports(), 5);
+}
+
+}  // namespace
+}  // namespace gongkai
