@@ -29,7 +29,8 @@ namespace {
 void ApplyEnvFallbacks() {
   for (const char* name : {"address", "max_message_bytes", "keepalive_time_ms", "keepalive_timeout_ms",
                            "max_connection_age_ms", "max_concurrent_streams", "drain_seconds",
-                           "shutdown_grace_seconds"}) {
+                           "shutdown_grace_seconds", "rules", "parser", "validator", "aggregator", "store", "workers",
+                           "batch_size", "call_deadline_seconds", "tls_cert", "tls_key", "tls_client_ca", "tokens"}) {
     std::string env_name = absl::StrCat("GONGKAI_", absl::AsciiStrToUpper(name));
     const char* value = std::getenv(env_name.c_str());
     if (value == nullptr) continue;

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "gongkai/v1/validator_service.pb.h"
+#include "services/aggregator/exports.h"
 
 namespace gongkai::cli {
 
@@ -23,6 +24,16 @@ int RunRules(int argc, char** argv);
 
 // gongkai summarize [--regions F] [--level L] [--out DIR] [--rules F] [--include-errors] FILE...
 int RunSummarize(int argc, char** argv);
+
+// gongkai batch FILE... --gateway HOST:PORT [--out DIR] [--caller NAME] [--level L] [--regions F]
+int RunBatch(int argc, char** argv);
+
+// gongkai local FILE... [--out DIR] [...]: the four services in this process on loopback ports, then batch.
+int RunLocal(int argc, char** argv);
+
+// Writes the exports of a summary into `dir` and prints its top; false (after saying why) on failure.
+bool WriteExportsAndPrint(const std::string& dir, const gongkai::v1::Summary& summary,
+                          const std::vector<gongkai::aggregator::FindingRow>& rows, const std::string& reports_csv);
 
 // A rule configuration file (protobuf text format); InvalidArgument names the file and the line.
 absl::StatusOr<gongkai::v1::RuleConfig> LoadRuleConfig(const std::string& path);

@@ -13,6 +13,8 @@ constexpr char kUsage[] =
     "  check FILE...     parse and validate; findings by report (--json, --rules, --previous, --year)\n"
     "  rules             every rule with its severity and description\n"
     "  summarize FILE... parse, check and add up; exports JSON, CSV, XLSX, HTML (--regions, --level, --out)\n"
+    "  batch FILE...     the same as a job of a running gateway (--gateway HOST:PORT)\n"
+    "  local FILE...     the same through the four services started here on loopback ports\n"
     "  help              this text\n"
     "Run 'gongkai COMMAND --help' for a command's flags.\n";
 
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "check") == 0) return gongkai::cli::RunCheck(argc, argv);
   if (std::strcmp(argv[1], "rules") == 0) return gongkai::cli::RunRules(argc, argv);
   if (std::strcmp(argv[1], "summarize") == 0) return gongkai::cli::RunSummarize(argc, argv);
+  if (std::strcmp(argv[1], "batch") == 0) return gongkai::cli::RunBatch(argc, argv);
+  if (std::strcmp(argv[1], "local") == 0) return gongkai::cli::RunLocal(argc, argv);
   std::fprintf(stderr, "gongkai: unknown command '%s'\n%s", argv[1], kUsage);
   return 2;
 }

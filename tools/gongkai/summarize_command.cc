@@ -36,6 +36,50 @@ absl::Status WriteText(const std::filesystem::path& path, const std::string& tex
 
 }  // namespace
 
+bool WriteExportsAndPrint(const std::string& dir, const v1::Summary& summary,
+                          const std::vector<aggregator::FindingRow>& rows, const std::string& reports_csv) {
+  std::filesystem::path out_dir = dir;
+  for (absl::Status s : {WriteText(out_dir / "summary.json", aggregator::SummaryJson(summary)),
+                         WriteText(out_dir / "regions.csv", aggregator::RegionsCsv(summary)),
+                         WriteText(out_dir / "reports.csv", reports_csv),
+                         WriteText(out_dir / "summary.html", aggregator::SummaryHtml(summary, rows)),
+                         aggregator::WriteXlsx(summary, rows, (out_dir / "summary.xlsx").string())}) {
+    if (!s.ok()) {
+      std::fprintf(stderr, "gongkai: %s\n", std::string(s.message()).c_str());
+      return false;
+    }
+  }
+  const v1::NodeAggregate& t = summary.total().totals();
+  const v1::Indicators& ind = summary.total().indicators();
+  std::printf("%lld reports: %lld with errors, %lld with warnings only, %lld clean; %lld left out of the sums\n",
+              static_cast<long long>(t.reports()), static_cast<long long>(t.reports_with_errors()),
+              static_cast<long long>(t.reports_with_warnings()), static_cast<long long>(t.reports_clean()),
+              static_cast<long long>(t.reports_excluded()));
+  std::printf("applications received %lld, handled %lld; granted %.1f%%, partly %.1f%%; review correction %.1f%%; "
+              "fees %s 万元\n",
+              static_cast<long long>(ind.applications_received()), static_cast<long long>(ind.applications_handled()),
+              ind.granted_share() * 100, ind.partially_granted_share() * 100, ind.review_correction_rate() * 100,
+              ind.fees_wan_yuan().c_str());
+  std::printf("%-12s %-40s %8s %8s %8s\n", "region", "name", "reports", "errors", "clean");
+  int shown = 0;
+  for (const v1::SummaryNode& n : summary.nodes()) {
+    if (++shown > 15) {
+      std::printf("… %d more regions in %s/regions.csv\n", summary.nodes_size() - 15, out_dir.string().c_str());
+      break;
+    }
+    std::printf("%-12s %-40s %8lld %8lld %8lld\n", n.code().c_str(), n.name().c_str(),
+                static_cast<long long>(n.totals().reports()), static_cast<long long>(n.totals().reports_with_errors()),
+                static_cast<long long>(n.totals().reports_clean()));
+  }
+  for (int i = 0; i < summary.top_rules_size() && i < 5; ++i) std::printf("top rule: %s\n", summary.top_rules(i).c_str());
+  for (const v1::CoverageGap& gap : summary.coverage()) {
+    std::printf("%s: %s (%s)\n", gap.filed() == 0 ? "filed nothing" : "filed more than once", gap.agency().c_str(),
+                gap.region_code().c_str());
+  }
+  std::printf("exports: %s/{summary.json,regions.csv,reports.csv,summary.xlsx,summary.html}\n", out_dir.string().c_str());
+  return true;
+}
+
 absl::StatusOr<v1::RuleConfig> LoadRuleConfig(const std::string& path);
 
 int RunSummarize(int argc, char** argv) {
@@ -119,44 +163,7 @@ int RunSummarize(int argc, char** argv) {
     for (const auto& f : findings[i]) rows.push_back({names[i], reports[i].agency(), place.region, f});
   }
   v1::Summary summary = aggregator::Summarize(aggregate, level, expected);
-  for (absl::Status s : {WriteText(out_dir / "summary.json", aggregator::SummaryJson(summary)),
-                         WriteText(out_dir / "regions.csv", aggregator::RegionsCsv(summary)),
-                         WriteText(out_dir / "reports.csv", reports_csv),
-                         WriteText(out_dir / "summary.html", aggregator::SummaryHtml(summary, rows)),
-                         aggregator::WriteXlsx(summary, rows, (out_dir / "summary.xlsx").string())}) {
-    if (!s.ok()) {
-      std::fprintf(stderr, "gongkai summarize: %s\n", std::string(s.message()).c_str());
-      return 2;
-    }
-  }
-  const v1::NodeAggregate& t = summary.total().totals();
-  const v1::Indicators& ind = summary.total().indicators();
-  std::printf("%lld reports: %lld with errors, %lld with warnings only, %lld clean; %lld left out of the sums\n",
-              static_cast<long long>(t.reports()), static_cast<long long>(t.reports_with_errors()),
-              static_cast<long long>(t.reports_with_warnings()), static_cast<long long>(t.reports_clean()),
-              static_cast<long long>(t.reports_excluded()));
-  std::printf("applications received %lld, handled %lld; granted %.1f%%, partly %.1f%%; review correction %.1f%%; "
-              "fees %s 万元\n",
-              static_cast<long long>(ind.applications_received()), static_cast<long long>(ind.applications_handled()),
-              ind.granted_share() * 100, ind.partially_granted_share() * 100, ind.review_correction_rate() * 100,
-              ind.fees_wan_yuan().c_str());
-  std::printf("%-12s %-40s %8s %8s %8s\n", "region", "name", "reports", "errors", "clean");
-  int shown = 0;
-  for (const v1::SummaryNode& n : summary.nodes()) {
-    if (++shown > 15) {
-      std::printf("… %d more regions in %s/regions.csv\n", summary.nodes_size() - 15, out_dir.string().c_str());
-      break;
-    }
-    std::printf("%-12s %-40s %8lld %8lld %8lld\n", n.code().c_str(), n.name().c_str(),
-                static_cast<long long>(n.totals().reports()), static_cast<long long>(n.totals().reports_with_errors()),
-                static_cast<long long>(n.totals().reports_clean()));
-  }
-  for (int i = 0; i < summary.top_rules_size() && i < 5; ++i) std::printf("top rule: %s\n", summary.top_rules(i).c_str());
-  for (const v1::CoverageGap& gap : summary.coverage()) {
-    std::printf("%s: %s (%s)\n", gap.filed() == 0 ? "filed nothing" : "filed more than once", gap.agency().c_str(),
-                gap.region_code().c_str());
-  }
-  std::printf("exports: %s/{summary.json,regions.csv,reports.csv,summary.xlsx,summary.html}\n", out_dir.string().c_str());
+  if (!WriteExportsAndPrint(out_dir.string(), summary, rows, reports_csv)) return 2;
   return exit_code;
 }
 

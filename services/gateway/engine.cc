@@ -1,0 +1,153 @@
+#include "services/gateway/engine.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/logging.h"
+#include "grpcpp/create_channel.h"
+
+namespace gongkai::gateway {
+
+std::shared_ptr<grpc::Channel> MakeBalancedChannel(const std::string& target, const std::string& service,
+                                                   std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  grpc::ChannelArguments args;
+  args.SetServiceConfigJSON(absl::StrCat(
+      R"({"loadBalancingConfig":[{"round_robin":{}}],"methodConfig":[{"name":[{"service":")", service,
+      R"("}],"retryPolicy":{"maxAttempts":3,"initialBackoff":"0.1s","maxBackoff":"1s","backoffMultiplier":2,)",
+      R"("retryableStatusCodes":["UNAVAILABLE"]}}]})"));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30'000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+  args.SetMaxReceiveMessageSize(256 << 20);
+  args.SetMaxSendMessageSize(256 << 20);
+  return grpc::CreateCustomChannel(target, credentials ? credentials : grpc::InsecureChannelCredentials(), args);
+}
+
+Engine::Engine(JobStore* store, EngineOptions options) : store_(store), options_(std::move(options)) {
+  parser_channel_ = MakeBalancedChannel(options_.parser_target, "gongkai.v1.ParserService", options_.credentials);
+  validator_channel_ = MakeBalancedChannel(options_.validator_target, "gongkai.v1.ValidatorService", options_.credentials);
+  parser_ = v1::ParserService::NewStub(parser_channel_);
+  validator_ = v1::ValidatorService::NewStub(validator_channel_);
+}
+
+Engine::~Engine() { Stop(); }
+
+absl::Status Engine::Start() {
+  absl::StatusOr<int64_t> recovered = store_->RecoverInterrupted();
+  if (!recovered.ok()) return recovered.status();
+  if (*recovered > 0) {
+    Log(LogSeverity::kInfo, "documents left in work by a previous process are pending again",
+        {{"documents", absl::StrCat(*recovered)}});
+  }
+  running_ = true;
+  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { Work(i); });
+  return absl::OkStatus();
+}
+
+void Engine::Stop() {
+  if (!running_.exchange(false)) return;
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+}
+
+std::string Engine::WaitingFor() const {
+  absl::MutexLock lock(&mu_);
+  return waiting_for_;
+}
+
+void Engine::Work(int worker) {
+  absl::Duration backoff = options_.backoff_initial;
+  while (running_) {
+    absl::StatusOr<std::vector<WorkItem>> items = store_->Claim(options_.batch_size);
+    if (!items.ok()) {
+      Log(LogSeverity::kError, "claiming work failed", {{"error", std::string(items.status().message())}});
+      absl::SleepFor(backoff);
+      continue;
+    }
+    if (items->empty()) {
+      absl::SleepFor(options_.idle_poll);
+      continue;
+    }
+    std::string reason;
+    if (Process(*items, &reason)) {
+      backoff = options_.backoff_initial;
+      absl::MutexLock lock(&mu_);
+      waiting_for_.clear();
+      continue;
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      waiting_for_ = reason;
+    }
+    Log(LogSeverity::kWarning, "batch returned to pending", {{"worker", absl::StrCat(worker)}, {"reason", reason},
+                                                             {"documents", absl::StrCat(items->size())}});
+    absl::Status released = store_->Release(*items, options_.max_attempts, reason);
+    if (!released.ok()) Log(LogSeverity::kError, "releasing work failed", {{"error", std::string(released.message())}});
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, options_.backoff_max);
+  }
+}
+
+bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason) {
+  v1::ParseBatchRequest parse_request;
+  for (const WorkItem& item : items) {
+    v1::ParseRequest* r = parse_request.add_documents();
+    r->set_content(item.document.content());
+    r->set_file_name(item.document.metadata().file_name());
+    *r->mutable_metadata() = item.document.metadata();
+  }
+  v1::ParseBatchResponse parsed;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+    grpc::Status status = parser_->ParseBatch(&context, parse_request, &parsed);
+    if (!status.ok() || parsed.results_size() != static_cast<int>(items.size())) {
+      *reason = absl::StrCat("parser replicas: ", status.ok() ? "wrong number of results" : status.error_message(),
+                             " (", static_cast<int>(status.error_code()), ")");
+      return false;
+    }
+  }
+  v1::ValidateBatchRequest validate_request;
+  std::vector<int> validated;  // index into items of each report sent
+  for (int i = 0; i < parsed.results_size(); ++i) {
+    if (parsed.results(i).has_report()) {
+      *validate_request.add_reports()->mutable_report() = parsed.results(i).report();
+      validated.push_back(i);
+    }
+  }
+  v1::ValidateBatchResponse checked;
+  if (!validated.empty()) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+    grpc::Status status = validator_->ValidateBatch(&context, validate_request, &checked);
+    if (!status.ok() || checked.results_size() != static_cast<int>(validated.size())) {
+      *reason = absl::StrCat("validator replicas: ", status.ok() ? "wrong number of results" : status.error_message(),
+                             " (", static_cast<int>(status.error_code()), ")");
+      return false;
+    }
+  }
+  std::vector<std::pair<WorkItem, v1::ReportResult>> results;
+  results.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    v1::ReportResult result;
+    result.set_document_id(items[i].document.metadata().document_id());
+    const v1::ParseResult& p = parsed.results(static_cast<int>(i));
+    if (p.has_error()) {
+      result.set_error(p.error().message());
+    } else {
+      *result.mutable_report() = p.report();
+    }
+    results.emplace_back(items[i], std::move(result));
+  }
+  for (size_t k = 0; k < validated.size(); ++k) {
+    for (const v1::Finding& f : checked.results(static_cast<int>(k)).findings()) {
+      *results[static_cast<size_t>(validated[k])].second.add_findings() = f;
+    }
+  }
+  absl::Status stored = store_->Complete(results);
+  if (!stored.ok()) {
+    *reason = absl::StrCat("job store: ", stored.message());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace gongkai::gateway

@@ -1,0 +1,75 @@
+// The fan-out engine: worker threads claim batches of documents from the store, send them to parser
+// replicas and the parsed reports to validator replicas, and write the results back. Channels are
+// long-lived and balance round-robin over every address of their target (a headless Service's DNS name,
+// or a list of loopback addresses in tests); every call has a deadline; gRPC retries UNAVAILABLE calls,
+// and a batch whose call still fails (a dead or hung replica) goes back to pending and is tried again after
+// a backoff. Work in flight is bounded by workers × batch size, so memory stays flat whatever the job's size.
+#ifndef GONGKAI_SERVICES_GATEWAY_ENGINE_H_
+#define GONGKAI_SERVICES_GATEWAY_ENGINE_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "gongkai/v1/parser_service.grpc.pb.h"
+#include "gongkai/v1/validator_service.grpc.pb.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/gateway/store.h"
+
+namespace gongkai::gateway {
+
+struct EngineOptions {
+  std::string parser_target;     // "dns:///parser-headless:50051" or "ipv4:127.0.0.1:5001,127.0.0.1:5002"
+  std::string validator_target;
+  int workers = 4;               // batches in flight at once
+  int batch_size = 64;           // documents per call
+  absl::Duration call_deadline = absl::Seconds(30);
+  int max_attempts = 6;          // a document fails (with the reason) after this many tries
+  absl::Duration backoff_initial = absl::Milliseconds(100);
+  absl::Duration backoff_max = absl::Seconds(5);
+  absl::Duration idle_poll = absl::Milliseconds(20);
+  std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: plaintext
+};
+
+// A channel to `target` that balances round-robin over all its addresses, retries UNAVAILABLE calls
+// (parse and validate are idempotent) and keeps connections alive.
+std::shared_ptr<grpc::Channel> MakeBalancedChannel(const std::string& target, const std::string& service,
+                                                   std::shared_ptr<grpc::ChannelCredentials> credentials);
+
+class Engine {
+ public:
+  Engine(JobStore* store, EngineOptions options);
+  ~Engine();
+
+  // Puts work left in progress by a previous process back to pending, then starts the workers.
+  absl::Status Start();
+  // Stops the workers after their current batch; claimed work not finished is released.
+  void Stop();
+
+  // What the engine waits on, if anything ("parser replicas unavailable: …"); empty when work flows.
+  std::string WaitingFor() const;
+
+ private:
+  void Work(int worker);
+  // One batch through the parser and the validator. False (and the reason) when a replica failed.
+  bool Process(const std::vector<WorkItem>& items, std::string* reason);
+
+  JobStore* store_;
+  EngineOptions options_;
+  std::shared_ptr<grpc::Channel> parser_channel_, validator_channel_;
+  std::unique_ptr<gongkai::v1::ParserService::Stub> parser_;
+  std::unique_ptr<gongkai::v1::ValidatorService::Stub> validator_;
+  std::vector<std::thread> threads_;
+  std::atomic<bool> running_{false};
+  mutable absl::Mutex mu_;
+  std::string waiting_for_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace gongkai::gateway
+
+#endif  // GONGKAI_SERVICES_GATEWAY_ENGINE_H_

@@ -1,0 +1,170 @@
+#include "services/gateway/gateway_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/grpc_status.h"
+#include "grpcpp/create_channel.h"
+
+namespace gongkai::gateway {
+
+absl::StatusOr<std::string> HeaderCaller(const grpc::ServerContext& context) {
+  auto it = context.client_metadata().find("x-gongkai-caller");
+  if (it == context.client_metadata().end()) return std::string("anonymous");
+  return std::string(it->second.data(), it->second.size());
+}
+
+GatewayServiceImpl::GatewayServiceImpl(JobStore* store, Engine* engine, GatewayServiceOptions options)
+    : store_(store), engine_(engine), options_(std::move(options)) {
+  aggregator_ = v1::AggregatorService::NewStub(
+      MakeBalancedChannel(options_.aggregator_target, "gongkai.v1.AggregatorService", options_.credentials));
+}
+
+grpc::Status GatewayServiceImpl::Submit(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitRequest>* reader,
+                                        v1::SubmitResponse* response) {
+  absl::StatusOr<std::string> caller = options_.authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  v1::SubmitRequest request;
+  std::string job_id;
+  while (reader->Read(&request)) {
+    if (job_id.empty()) {
+      if (request.job_id().empty()) {
+        absl::StatusOr<std::string> created = store_->CreateJob(*caller);
+        if (!created.ok()) return ToGrpcStatus(created.status());
+        job_id = *created;
+      } else {
+        job_id = request.job_id();
+      }
+    } else if (!request.job_id().empty() && request.job_id() != job_id) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "one Submit stream feeds one job");
+    }
+    if (request.has_document()) {
+      if (request.document().content().empty()) {
+        return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            absl::StrCat("document ", response->accepted() + response->duplicates() + 1, " (",
+                                         request.document().metadata().file_name(), ") has no content"));
+      }
+      absl::StatusOr<bool> added = store_->AddDocument(*caller, job_id, request.document());
+      if (!added.ok()) return ToGrpcStatus(added.status());
+      if (*added) {
+        response->set_accepted(response->accepted() + 1);
+      } else {
+        response->set_duplicates(response->duplicates() + 1);
+      }
+    }
+    if (request.seal()) {
+      absl::Status sealed = store_->Seal(*caller, job_id);
+      if (!sealed.ok()) return ToGrpcStatus(sealed);
+    }
+  }
+  if (job_id.empty()) {
+    // An empty stream creates an empty job, to be fed later.
+    absl::StatusOr<std::string> created = store_->CreateJob(*caller);
+    if (!created.ok()) return ToGrpcStatus(created.status());
+    job_id = *created;
+  }
+  response->set_job_id(job_id);
+  return grpc::Status::OK;
+}
+
+grpc::Status GatewayServiceImpl::Watch(grpc::ServerContext* context, const v1::JobRequest* request,
+                                       grpc::ServerWriter<v1::JobProgress>* writer) {
+  absl::StatusOr<std::string> caller = options_.authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  while (!context->IsCancelled()) {
+    absl::StatusOr<v1::JobProgress> progress = store_->Progress(*caller, request->job_id());
+    if (!progress.ok()) return ToGrpcStatus(progress.status());
+    if (progress->state() == "running") progress->set_waiting_for(engine_->WaitingFor());
+    if (!writer->Write(*progress)) break;
+    if (progress->state() == "done" || progress->state() == "cancelled") break;
+    absl::SleepFor(options_.watch_interval);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status GatewayServiceImpl::Results(grpc::ServerContext* context, const v1::ResultsRequest* request,
+                                         v1::ResultsResponse* response) {
+  absl::StatusOr<std::string> caller = options_.authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  ResultFilter filter;
+  filter.min_severity = request->min_severity();
+  filter.rule_id = request->rule_id();
+  filter.region_prefix = request->region_prefix();
+  filter.limit = request->page_size() > 0 ? std::min(request->page_size(), options_.max_page_size) : 100;
+  if (!request->page_token().empty() && !absl::SimpleAtoi(request->page_token(), &filter.after_seq)) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "page_token is not one this service gave");
+  }
+  int64_t last = 0;
+  absl::Status status = store_->Results(*caller, request->job_id(), filter, [&](int64_t seq, v1::ReportResult r) {
+    *response->add_results() = std::move(r);
+    last = seq;
+  });
+  if (!status.ok()) return ToGrpcStatus(status);
+  if (response->results_size() == filter.limit) response->set_next_page_token(absl::StrCat(last));
+  return grpc::Status::OK;
+}
+
+grpc::Status GatewayServiceImpl::Summary(grpc::ServerContext* context, const v1::JobRequest* request,
+                                         v1::Aggregate* response) {
+  absl::StatusOr<std::string> caller = options_.authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // Every stored result once, streamed to the aggregator: a document counts exactly once by construction.
+  grpc::ClientContext client;
+  client.set_deadline(absl::ToChronoTime(absl::Now() + options_.summary_deadline));
+  v1::AddReportsResponse aggregated;
+  auto writer = aggregator_->AddReports(&client, &aggregated);
+  ResultFilter filter;
+  filter.limit = 1000;
+  bool more = true;
+  while (more) {
+    int n = 0;
+    absl::Status status = store_->Results(*caller, request->job_id(), filter, [&](int64_t seq, v1::ReportResult r) {
+      ++n;
+      filter.after_seq = seq;
+      if (!r.has_report()) return;
+      v1::CheckedReport checked;
+      *checked.mutable_report() = std::move(*r.mutable_report());
+      for (v1::Finding& f : *r.mutable_findings()) *checked.add_findings() = std::move(f);
+      writer->Write(checked);
+    });
+    if (!status.ok()) {
+      client.TryCancel();
+      writer->Finish();
+      return ToGrpcStatus(status);
+    }
+    more = n == filter.limit;
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) {
+    return grpc::Status(status.error_code() == grpc::StatusCode::UNAVAILABLE ? grpc::StatusCode::UNAVAILABLE
+                                                                            : grpc::StatusCode::UNKNOWN,
+                        absl::StrCat("aggregator: ", status.error_message()));
+  }
+  *response = std::move(*aggregated.mutable_aggregate());
+  return grpc::Status::OK;
+}
+
+grpc::Status GatewayServiceImpl::Cancel(grpc::ServerContext* context, const v1::JobRequest* request,
+                                        v1::JobProgress* response) {
+  absl::StatusOr<std::string> caller = options_.authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::Status status = store_->Cancel(*caller, request->job_id());
+  if (!status.ok()) return ToGrpcStatus(status);
+  absl::StatusOr<v1::JobProgress> progress = store_->Progress(*caller, request->job_id());
+  if (!progress.ok()) return ToGrpcStatus(progress.status());
+  *response = *progress;
+  return grpc::Status::OK;
+}
+
+grpc::Status GatewayServiceImpl::List(grpc::ServerContext* context, const v1::ListJobsRequest* request,
+                                      v1::ListJobsResponse* response) {
+  absl::StatusOr<std::string> caller = options_.authenticate(*context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::vector<v1::JobProgress>> jobs = store_->List(*caller);
+  if (!jobs.ok()) return ToGrpcStatus(jobs.status());
+  for (auto& j : *jobs) *response->add_jobs() = std::move(j);
+  return grpc::Status::OK;
+}
+
+}  // namespace gongkai::gateway

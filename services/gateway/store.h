@@ -1,0 +1,75 @@
+// The job store: jobs, their documents, each document's status and result. The gateway keeps nothing it
+// cannot lose in memory: a gateway killed mid-job and restarted finds every document here, claimed work
+// returns to pending, and each document's result is written once. SQLite (WAL) by default; the interface
+// is small so that a shared database can stand behind it when several gateways run.
+#ifndef GONGKAI_SERVICES_GATEWAY_STORE_H_
+#define GONGKAI_SERVICES_GATEWAY_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "gongkai/v1/gateway_service.pb.h"
+
+namespace gongkai::gateway {
+
+// A document claimed for processing.
+struct WorkItem {
+  std::string job_id;
+  int64_t seq = 0;  // the document's number within its job
+  gongkai::v1::Document document;
+  int attempts = 0;  // how many times it was claimed before
+};
+
+// Filters of a results query.
+struct ResultFilter {
+  gongkai::v1::Severity min_severity = gongkai::v1::SEVERITY_UNSPECIFIED;  // ERROR is the highest
+  std::string rule_id;
+  std::string region_prefix;
+  int64_t after_seq = 0;  // paging: results with seq > after_seq
+  int limit = 100;
+};
+
+class JobStore {
+ public:
+  virtual ~JobStore() = default;
+
+  // A new open job owned by `caller`; returns its id.
+  virtual absl::StatusOr<std::string> CreateJob(absl::string_view caller) = 0;
+  // Adds a document to an open job. Returns false when the job already holds the caller's document id
+  // (submitting twice is idempotent). NotFound when the job is not the caller's; FailedPrecondition when
+  // the job is sealed or cancelled.
+  virtual absl::StatusOr<bool> AddDocument(absl::string_view caller, absl::string_view job_id,
+                                           const gongkai::v1::Document& document) = 0;
+  // No more documents will come.
+  virtual absl::Status Seal(absl::string_view caller, absl::string_view job_id) = 0;
+  virtual absl::Status Cancel(absl::string_view caller, absl::string_view job_id) = 0;
+
+  // Claims up to `limit` pending documents of running jobs (oldest job first), marking them in work.
+  virtual absl::StatusOr<std::vector<WorkItem>> Claim(int limit) = 0;
+  // Returns claimed documents to pending (a replica failed); after `max_attempts` a document fails with
+  // `reason` instead.
+  virtual absl::Status Release(const std::vector<WorkItem>& items, int max_attempts, absl::string_view reason) = 0;
+  // Writes the results of claimed documents, all at once (a document's result is written once).
+  virtual absl::Status Complete(const std::vector<std::pair<WorkItem, gongkai::v1::ReportResult>>& results) = 0;
+  // Puts every document left in work by a previous process back to pending. Returns how many.
+  virtual absl::StatusOr<int64_t> RecoverInterrupted() = 0;
+
+  // Progress of a job (NotFound when it is not the caller's).
+  virtual absl::StatusOr<gongkai::v1::JobProgress> Progress(absl::string_view caller, absl::string_view job_id) = 0;
+  virtual absl::StatusOr<std::vector<gongkai::v1::JobProgress>> List(absl::string_view caller) = 0;
+  // Results in document order, filtered; each with its seq through `on_result`.
+  virtual absl::Status Results(absl::string_view caller, absl::string_view job_id, const ResultFilter& filter,
+                               const std::function<void(int64_t seq, gongkai::v1::ReportResult)>& on_result) = 0;
+};
+
+// A store in the SQLite database at `path` (created when absent; WAL journal).
+absl::StatusOr<std::unique_ptr<JobStore>> OpenSqliteStore(const std::string& path);
+
+}  // namespace gongkai::gateway
+
+#endif  // GONGKAI_SERVICES_GATEWAY_STORE_H_
