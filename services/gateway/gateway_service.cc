@@ -94,13 +94,25 @@ grpc::Status GatewayServiceImpl::Results(grpc::ServerContext* context, const v1:
   if (!request->page_token().empty() && !absl::SimpleAtoi(request->page_token(), &filter.after_seq)) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "page_token is not one this service gave");
   }
+  // A page ends at its count or at about 3 MB, whichever comes first, so that any client's default 4 MB
+  // receive limit holds it.
+  constexpr size_t kMaxPageBytes = 3 << 20;
   int64_t last = 0;
+  size_t bytes = 0;
+  bool cut = false;
   absl::Status status = store_->Results(*caller, request->job_id(), filter, [&](int64_t seq, v1::ReportResult r) {
+    if (cut) return;
+    size_t size = r.ByteSizeLong();
+    if (response->results_size() > 0 && bytes + size > kMaxPageBytes) {
+      cut = true;
+      return;
+    }
+    bytes += size;
     *response->add_results() = std::move(r);
     last = seq;
   });
   if (!status.ok()) return ToGrpcStatus(status);
-  if (response->results_size() == filter.limit) response->set_next_page_token(absl::StrCat(last));
+  if (cut || response->results_size() == filter.limit) response->set_next_page_token(absl::StrCat(last));
   return grpc::Status::OK;
 }
 

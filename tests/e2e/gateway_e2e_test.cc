@@ -1,0 +1,374 @@
+// End-to-end and fault tests of the gateway: real servers on loopback (two parser and two validator
+// replicas), the real SQLite store in a temporary folder, and the gateway binary killed and restarted.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/schema.h"
+#include "common/server.h"
+#include "gongkai/v1/gateway_service.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "services/aggregator/aggregator_service.h"
+#include "services/gateway/engine.h"
+#include "services/gateway/gateway_service.h"
+#include "services/gateway/store.h"
+#include "services/parser/parser_service.h"
+#include "services/validator/validator_service.h"
+#include "tests/testing/report_text.h"
+
+namespace gongkai {
+namespace {
+
+// The text of report i: every cell distinct, t3.received_new.natural_person = i.
+std::string ReportText(int i) {
+  auto values = testing::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+  values["t3.received_new.natural_person"] = absl::StrCat(i);
+  return testing::RenderReport(values, v1::TEMPLATE_VERSION_V2021, testing::Layout::kTabs, absl::StrCat("测试第", i, "号局"));
+}
+
+std::unique_ptr<Server> StartServer(std::vector<ServiceEntry> services) {
+  ServerOptions options;
+  options.drain = absl::ZeroDuration();
+  options.shutdown_grace = absl::Milliseconds(200);
+  auto server = Server::Start(options, std::move(services));
+  EXPECT_TRUE(server.ok()) << server.status();
+  (*server)->SetServing(true);
+  return std::move(*server);
+}
+
+// Two parser and two validator replicas and an aggregator.
+struct Replicas {
+  parser::ParserServiceImpl parser_service;
+  std::unique_ptr<validator::ValidatorServiceImpl> validator_service = *validator::ValidatorServiceImpl::Create();
+  aggregator::AggregatorServiceImpl aggregator_service;
+  std::unique_ptr<Server> parsers[2], validators[2], aggregator;
+
+  Replicas() {
+    for (auto& p : parsers) p = StartServer({{&parser_service, v1::ParserService::service_full_name()}});
+    for (auto& v : validators) v = StartServer({{validator_service.get(), v1::ValidatorService::service_full_name()}});
+    aggregator = StartServer({{&aggregator_service, v1::AggregatorService::service_full_name()}});
+  }
+  std::string ParserTarget() const {
+    return absl::StrCat("ipv4:", parsers[0]->local_address(), ",", parsers[1]->local_address());
+  }
+  std::string ValidatorTarget() const {
+    return absl::StrCat("ipv4:", validators[0]->local_address(), ",", validators[1]->local_address());
+  }
+};
+
+class GatewayClient {
+ public:
+  explicit GatewayClient(const std::string& address)
+      : stub_(v1::GatewayService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))) {}
+
+  // Submits documents [from, to) (plus a bad one when `bad`), sealed when `seal`. Returns the job id.
+  std::string Submit(int from, int to, bool bad, bool seal, const std::string& job = "") {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", "province-office");
+    v1::SubmitResponse response;
+    auto writer = stub_->Submit(&context, &response);
+    for (int i = from; i < to; ++i) {
+      v1::SubmitRequest r;
+      r.set_job_id(job);
+      r.mutable_document()->set_content(ReportText(i));
+      r.mutable_document()->mutable_metadata()->set_document_id(absl::StrCat("doc-", i));
+      writer->Write(r);
+    }
+    if (bad) {
+      v1::SubmitRequest r;
+      r.set_job_id(job);
+      r.mutable_document()->set_content(std::string("\xff\xfe\xfd binary"));
+      r.mutable_document()->mutable_metadata()->set_document_id("doc-bad");
+      writer->Write(r);
+    }
+    v1::SubmitRequest end;
+    end.set_job_id(job);
+    end.set_seal(seal);
+    writer->Write(end);
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.job_id();
+  }
+
+  v1::JobProgress Progress(const std::string& job) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", "province-office");
+    v1::ListJobsResponse list;
+    stub_->List(&context, {}, &list);
+    for (const auto& j : list.jobs()) {
+      if (j.job_id() == job) return j;
+    }
+    return {};
+  }
+
+  bool WaitDone(const std::string& job, absl::Duration limit) {
+    absl::Time end = absl::Now() + limit;
+    while (absl::Now() < end) {
+      if (Progress(job).state() == "done") return true;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return false;
+  }
+
+  std::vector<v1::ReportResult> Results(const std::string& job) {
+    std::vector<v1::ReportResult> out;
+    std::string token;
+    do {
+      grpc::ClientContext context;
+      context.AddMetadata("x-gongkai-caller", "province-office");
+      v1::ResultsRequest request;
+      request.set_job_id(job);
+      request.set_page_size(97);
+      request.set_page_token(token);
+      v1::ResultsResponse page;
+      EXPECT_TRUE(stub_->Results(&context, request, &page).ok());
+      for (const auto& r : page.results()) out.push_back(r);
+      token = page.next_page_token();
+    } while (!token.empty());
+    return out;
+  }
+
+  grpc::Status Summary(const std::string& job, v1::Aggregate* out, const std::string& caller = "province-office") {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", caller);
+    v1::JobRequest request;
+    request.set_job_id(job);
+    return stub_->Summary(&context, request, out);
+  }
+
+  v1::GatewayService::Stub* stub() { return stub_.get(); }
+
+ private:
+  std::unique_ptr<v1::GatewayService::Stub> stub_;
+};
+
+// Every document of [0, n) exactly once, parsed right; the bad one failed with its reason.
+void ExpectEveryReportOnce(const std::vector<v1::ReportResult>& results, int n, bool bad) {
+  std::map<std::string, int> seen;
+  int64_t sum = 0;
+  for (const auto& r : results) {
+    ++seen[r.document_id()];
+    if (r.document_id() == "doc-bad") {
+      EXPECT_NE(r.error().find("UTF-8"), std::string::npos) << r.error();
+      continue;
+    }
+    ASSERT_TRUE(r.error().empty()) << r.document_id() << ": " << r.error();
+    sum += FindCell(r.report(), "t3.received_new.natural_person")->int_value();
+    EXPECT_FALSE(r.findings().empty());  // the distinct values break the tables' equations
+  }
+  EXPECT_EQ(static_cast<int>(results.size()), n + (bad ? 1 : 0));
+  for (const auto& [id, count] : seen) EXPECT_EQ(count, 1) << id;
+  EXPECT_EQ(sum, static_cast<int64_t>(n) * (n - 1) / 2);
+}
+
+class GatewayE2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("gongkai-e2e-", getpid(), "-", counter_++);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+  static inline int counter_ = 0;
+};
+
+TEST_F(GatewayE2E, ABatchThroughTwoParserAndTwoValidatorReplicas) {
+  Replicas replicas;
+  auto store = gateway::OpenSqliteStore((dir_ / "jobs.sqlite").string());
+  ASSERT_TRUE(store.ok());
+  gateway::EngineOptions eo;
+  eo.parser_target = replicas.ParserTarget();
+  eo.validator_target = replicas.ValidatorTarget();
+  eo.batch_size = 8;
+  gateway::Engine engine(store->get(), eo);
+  ASSERT_TRUE(engine.Start().ok());
+  gateway::GatewayServiceOptions go;
+  go.aggregator_target = replicas.aggregator->local_address();
+  go.watch_interval = absl::Milliseconds(50);
+  gateway::GatewayServiceImpl service(store->get(), &engine, go);
+  auto gw = StartServer({{&service, v1::GatewayService::service_full_name()}});
+  GatewayClient client(gw->local_address());
+  // A job fed in two calls, then sealed; a document submitted twice counts once.
+  std::string job = client.Submit(0, 60, /*bad=*/true, /*seal=*/false);
+  client.Submit(50, 120, false, /*seal=*/true, job);
+  ASSERT_TRUE(client.WaitDone(job, absl::Seconds(60)));
+  std::vector<v1::ReportResult> results = client.Results(job);
+  ExpectEveryReportOnce(results, 120, true);
+  v1::JobProgress p = client.Progress(job);
+  EXPECT_EQ(p.received(), 121);
+  EXPECT_EQ(p.failed(), 1);
+  EXPECT_GT(p.rule_counts().at("t3.balance"), 0);
+  // Watch streams progress until the end.
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", "province-office");
+    v1::JobRequest r;
+    r.set_job_id(job);
+    auto reader = client.stub()->Watch(&context, r);
+    v1::JobProgress last;
+    while (reader->Read(&last)) {
+    }
+    EXPECT_TRUE(reader->Finish().ok());
+    EXPECT_EQ(last.state(), "done");
+  }
+  // Summary: the 120 reports, all with errors (the distinct values), none summed by default.
+  v1::Aggregate aggregate;
+  ASSERT_TRUE(client.Summary(job, &aggregate).ok());
+  int64_t reports = 0;
+  for (const auto& [code, node] : aggregate.nodes()) reports += node.reports();
+  EXPECT_EQ(reports, 120);
+  // Filters: only results with an ERROR, only one rule.
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", "province-office");
+    v1::ResultsRequest r;
+    r.set_job_id(job);
+    r.set_rule_id("t3.balance");
+    r.set_page_size(1000);
+    v1::ResultsResponse page;
+    grpc::Status status = client.stub()->Results(&context, r, &page);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_GT(page.results_size(), 0);
+    EXPECT_FALSE(page.next_page_token().empty());  // cut by size: 120 full reports exceed 3 MB
+    for (const auto& result : page.results()) {
+      bool has = false;
+      for (const auto& f : result.findings()) has = has || f.rule_id() == "t3.balance";
+      EXPECT_TRUE(has);
+    }
+  }
+  // Another caller does not see the job.
+  v1::Aggregate other;
+  EXPECT_EQ(client.Summary(job, &other, "another-office").error_code(), grpc::StatusCode::NOT_FOUND);
+  engine.Stop();
+}
+
+TEST_F(GatewayE2E, AParserReplicaThatDiesMidBatchCostsOnlyARetry) {
+  Replicas replicas;
+  auto store = gateway::OpenSqliteStore((dir_ / "jobs.sqlite").string());
+  ASSERT_TRUE(store.ok());
+  gateway::EngineOptions eo;
+  eo.parser_target = replicas.ParserTarget();
+  eo.validator_target = replicas.ValidatorTarget();
+  eo.batch_size = 4;
+  eo.workers = 2;
+  eo.call_deadline = absl::Seconds(5);
+  gateway::Engine engine(store->get(), eo);
+  ASSERT_TRUE(engine.Start().ok());
+  gateway::GatewayServiceOptions go;
+  go.aggregator_target = replicas.aggregator->local_address();
+  gateway::GatewayServiceImpl service(store->get(), &engine, go);
+  auto gw = StartServer({{&service, v1::GatewayService::service_full_name()}});
+  GatewayClient client(gw->local_address());
+  std::string job = client.Submit(0, 400, false, true);
+  // Kill one parser replica once the job is under way.
+  absl::Time until = absl::Now() + absl::Seconds(30);
+  while (client.Progress(job).validated() < 40 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(5));
+  replicas.parsers[0]->Shutdown();
+  ASSERT_TRUE(client.WaitDone(job, absl::Seconds(120)));
+  ExpectEveryReportOnce(client.Results(job), 400, false);
+  engine.Stop();
+}
+
+// A parser that answers after `delay` (longer than the gateway's deadline: a hung replica).
+class SlowParser final : public v1::ParserService::Service {
+ public:
+  explicit SlowParser(absl::Duration delay) : delay_(delay) {}
+  grpc::Status ParseBatch(grpc::ServerContext* context, const v1::ParseBatchRequest*, v1::ParseBatchResponse*) override {
+    calls++;
+    absl::Time end = absl::Now() + delay_;
+    while (absl::Now() < end && !context->IsCancelled()) absl::SleepFor(absl::Milliseconds(10));
+    return grpc::Status(grpc::StatusCode::INTERNAL, "too late");
+  }
+  std::atomic<int> calls{0};
+
+ private:
+  absl::Duration delay_;
+};
+
+TEST_F(GatewayE2E, AHungReplicaMeetsTheDeadlineAndTheBatchIsRetriedElsewhere) {
+  Replicas replicas;
+  SlowParser slow(absl::Seconds(30));
+  auto hung = StartServer({{&slow, v1::ParserService::service_full_name()}});
+  auto store = gateway::OpenSqliteStore((dir_ / "jobs.sqlite").string());
+  ASSERT_TRUE(store.ok());
+  gateway::EngineOptions eo;
+  eo.parser_target = absl::StrCat("ipv4:", hung->local_address(), ",", replicas.parsers[0]->local_address());
+  eo.validator_target = replicas.ValidatorTarget();
+  eo.batch_size = 5;
+  eo.call_deadline = absl::Milliseconds(300);
+  eo.backoff_initial = absl::Milliseconds(20);
+  gateway::Engine engine(store->get(), eo);
+  ASSERT_TRUE(engine.Start().ok());
+  gateway::GatewayServiceOptions go;
+  go.aggregator_target = replicas.aggregator->local_address();
+  gateway::GatewayServiceImpl service(store->get(), &engine, go);
+  auto gw = StartServer({{&service, v1::GatewayService::service_full_name()}});
+  GatewayClient client(gw->local_address());
+  std::string job = client.Submit(0, 40, false, true);
+  ASSERT_TRUE(client.WaitDone(job, absl::Seconds(120)));
+  EXPECT_GT(slow.calls.load(), 0);  // the hung replica was called, timed out, and the work went elsewhere
+  ExpectEveryReportOnce(client.Results(job), 40, false);
+  engine.Stop();
+}
+
+TEST_F(GatewayE2E, AGatewayKilledMidJobAndRestartedCountsEveryReportOnce) {
+  const char* binary = std::getenv("GONGKAI_GATEWAY_BINARY");
+  if (binary == nullptr) GTEST_SKIP() << "GONGKAI_GATEWAY_BINARY is not set (ctest sets it)";
+  Replicas replicas;
+  int port = 20000 + (getpid() % 20000);
+  std::string address = absl::StrCat("127.0.0.1:", port);
+  std::string store_path = (dir_ / "jobs.sqlite").string();
+  auto start_gateway = [&]() {
+    pid_t pid = fork();
+    if (pid == 0) {
+      std::string a = absl::StrCat("--address=", address), s = absl::StrCat("--store=", store_path),
+                  p = absl::StrCat("--parser=", replicas.ParserTarget()), v = absl::StrCat("--validator=", replicas.ValidatorTarget()),
+                  g = absl::StrCat("--aggregator=", replicas.aggregator->local_address());
+      execl(binary, binary, a.c_str(), s.c_str(), p.c_str(), v.c_str(), g.c_str(), "--batch_size=4", "--workers=2",
+            "--drain_seconds=0", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return pid;
+  };
+  pid_t gateway = start_gateway();
+  GatewayClient client(address);
+  auto channel_ready = [&]() {
+    for (int i = 0; i < 200; ++i) {
+      if (client.Progress("none").job_id().empty()) {
+        grpc::ClientContext c;
+        c.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+        v1::ListJobsResponse l;
+        if (client.stub()->List(&c, {}, &l).ok()) return true;
+      }
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return false;
+  };
+  ASSERT_TRUE(channel_ready());
+  std::string job = client.Submit(0, 600, false, true);
+  absl::Time until = absl::Now() + absl::Seconds(30);
+  while (client.Progress(job).validated() < 60 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(5));
+  int64_t before = client.Progress(job).validated();
+  kill(gateway, SIGKILL);  // no drain, no goodbye: work in progress is left claimed in the store
+  waitpid(gateway, nullptr, 0);
+  EXPECT_LT(before, 600);
+  gateway = start_gateway();
+  ASSERT_TRUE(channel_ready());
+  ASSERT_TRUE(client.WaitDone(job, absl::Seconds(120)));
+  ExpectEveryReportOnce(client.Results(job), 600, false);
+  kill(gateway, SIGTERM);
+  waitpid(gateway, nullptr, 0);
+}
+
+}  // namespace
+}  // namespace gongkai
