@@ -26,6 +26,24 @@ grpc::Status GatewayServiceImpl::Submit(grpc::ServerContext* context, grpc::Serv
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::SubmitRequest request;
   std::string job_id;
+  std::vector<v1::Document> pending;
+  size_t pending_bytes = 0;
+  auto flush = [&]() -> grpc::Status {
+    if (pending.empty()) return grpc::Status::OK;
+    std::vector<bool> added;
+    absl::Status status = store_->AddDocuments(*caller, job_id, pending, &added);
+    if (!status.ok()) return ToGrpcStatus(status);
+    for (bool a : added) {
+      if (a) {
+        response->set_accepted(response->accepted() + 1);
+      } else {
+        response->set_duplicates(response->duplicates() + 1);
+      }
+    }
+    pending.clear();
+    pending_bytes = 0;
+    return grpc::Status::OK;
+  };
   while (reader->Read(&request)) {
     if (job_id.empty()) {
       if (request.job_id().empty()) {
@@ -41,22 +59,24 @@ grpc::Status GatewayServiceImpl::Submit(grpc::ServerContext* context, grpc::Serv
     if (request.has_document()) {
       if (request.document().content().empty()) {
         return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                            absl::StrCat("document ", response->accepted() + response->duplicates() + 1, " (",
-                                         request.document().metadata().file_name(), ") has no content"));
+                            absl::StrCat("document ", response->accepted() + response->duplicates() + pending.size() + 1,
+                                         " (", request.document().metadata().file_name(), ") has no content"));
       }
-      absl::StatusOr<bool> added = store_->AddDocument(*caller, job_id, request.document());
-      if (!added.ok()) return ToGrpcStatus(added.status());
-      if (*added) {
-        response->set_accepted(response->accepted() + 1);
-      } else {
-        response->set_duplicates(response->duplicates() + 1);
-      }
+      pending_bytes += request.document().content().size();
+      pending.push_back(std::move(*request.mutable_document()));
+    }
+    // Documents are stored in groups: one transaction per 256 documents or 16 MB, never the whole batch.
+    if (pending.size() >= 256 || pending_bytes >= (16u << 20) || request.seal()) {
+      grpc::Status flushed = flush();
+      if (!flushed.ok()) return flushed;
     }
     if (request.seal()) {
       absl::Status sealed = store_->Seal(*caller, job_id);
       if (!sealed.ok()) return ToGrpcStatus(sealed);
     }
   }
+  grpc::Status flushed = flush();
+  if (!flushed.ok()) return flushed;
   if (job_id.empty()) {
     // An empty stream creates an empty job, to be fed later.
     absl::StatusOr<std::string> created = store_->CreateJob(*caller);

@@ -3,7 +3,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <random>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -13,18 +15,23 @@
 namespace gongkai::gateway {
 namespace {
 
+
 constexpr char kSchema[] = R"sql(
 PRAGMA journal_mode=WAL;
 PRAGMA synchronous=NORMAL;
+PRAGMA cache_size=-65536;
+PRAGMA mmap_size=1073741824;
+PRAGMA temp_store=MEMORY;
 CREATE TABLE IF NOT EXISTS jobs(
   id TEXT PRIMARY KEY, caller TEXT NOT NULL, state TEXT NOT NULL, created INTEGER NOT NULL,
   sealed INTEGER NOT NULL DEFAULT 0, next_seq INTEGER NOT NULL DEFAULT 0, started_ms INTEGER);
 CREATE TABLE IF NOT EXISTS documents(
-  job TEXT NOT NULL, seq INTEGER NOT NULL, doc_id TEXT NOT NULL, document BLOB, status TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0, result BLOB, region TEXT, max_severity INTEGER, rules TEXT,
-  failed INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(job, seq));
+  job TEXT NOT NULL, seq INTEGER NOT NULL, doc_id TEXT NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, max_severity INTEGER, region TEXT,
+  rules TEXT, document BLOB, result BLOB, PRIMARY KEY(job, seq));
 CREATE UNIQUE INDEX IF NOT EXISTS documents_doc_id ON documents(job, doc_id) WHERE doc_id != '';
 CREATE INDEX IF NOT EXISTS documents_status ON documents(status, job, seq);
+CREATE INDEX IF NOT EXISTS documents_job_status ON documents(job, status, failed);
 CREATE TABLE IF NOT EXISTS rule_counts(job TEXT NOT NULL, rule TEXT NOT NULL, count INTEGER NOT NULL,
   PRIMARY KEY(job, rule));
 )sql";
@@ -61,6 +68,7 @@ class Stmt {
     return b ? std::string(static_cast<const char*>(b), static_cast<size_t>(sqlite3_column_bytes(stmt_, col))) : "";
   }
   int64_t Int(int col) { return sqlite3_column_int64(stmt_, col); }
+  sqlite3_stmt* get() { return stmt_; }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;
@@ -109,6 +117,14 @@ class SqliteStore : public JobStore {
 
   absl::StatusOr<bool> AddDocument(absl::string_view caller, absl::string_view job_id,
                                    const v1::Document& document) override {
+    std::vector<bool> added;
+    absl::Status status = AddDocuments(caller, job_id, {document}, &added);
+    if (!status.ok()) return status;
+    return added[0];
+  }
+
+  absl::Status AddDocuments(absl::string_view caller, absl::string_view job_id, const std::vector<v1::Document>& documents,
+                            std::vector<bool>* added) override {
     absl::MutexLock lock(&mu_);
     absl::StatusOr<std::string> state = StateOf(caller, job_id);
     if (!state.ok()) return state.status();
@@ -122,35 +138,47 @@ class SqliteStore : public JobStore {
         return absl::FailedPreconditionError(absl::StrCat("job ", job_id, " is sealed; it takes no more documents"));
       }
     }
-    const std::string& doc_id = document.metadata().document_id();
-    if (!doc_id.empty()) {
-      Stmt dup(db_, "SELECT 1 FROM documents WHERE job = ? AND doc_id = ?");
-      dup.Bind(1, job_id).Bind(2, doc_id);
-      if (dup.Step() == SQLITE_ROW) return false;
-    }
+    added->assign(documents.size(), false);
     if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
     int64_t seq = 0;
     {
-      Stmt next(db_, "UPDATE jobs SET next_seq = next_seq + 1, state = CASE WHEN state = 'open' THEN 'running' ELSE state END, "
-                     "started_ms = COALESCE(started_ms, ?) WHERE id = ? RETURNING next_seq");
-      next.Bind(1, NowMs()).Bind(2, job_id);
-      if (next.Step() != SQLITE_ROW) {
-        Exec("ROLLBACK");
-        return Error("number the document");
-      }
-      seq = next.Int(0);
-      next.Step();  // run the statement to its end
+      Stmt next(db_, "SELECT next_seq FROM jobs WHERE id = ?");
+      next.Bind(1, job_id);
+      if (next.Step() == SQLITE_ROW) seq = next.Int(0);
     }
     {
-      Stmt insert(db_, "INSERT INTO documents(job, seq, doc_id, document, status) VALUES(?, ?, ?, ?, 'pending')");
-      insert.Bind(1, job_id).Bind(2, seq).Bind(3, doc_id).BindBlob(4, document.SerializeAsString());
-      if (insert.Step() != SQLITE_DONE) {
-        Exec("ROLLBACK");
-        return Error("store the document");
+      // "doc_id != ''" lets SQLite use the partial unique index; without it every lookup scans the job.
+      Stmt dup(db_, "SELECT 1 FROM documents WHERE job = ? AND doc_id = ? AND doc_id != ''");
+      Stmt insert(db_, "INSERT OR IGNORE INTO documents(job, seq, doc_id, document, status) VALUES(?, ?, ?, ?, 'pending')");
+      for (size_t i = 0; i < documents.size(); ++i) {
+        const std::string& doc_id = documents[i].metadata().document_id();
+        if (!doc_id.empty()) {
+          sqlite3_reset(dup.get());
+          dup.Bind(1, job_id).Bind(2, doc_id);
+          if (dup.Step() == SQLITE_ROW) continue;
+        }
+        sqlite3_reset(insert.get());
+        insert.Bind(1, job_id).Bind(2, seq + 1).Bind(3, doc_id).BindBlob(4, documents[i].SerializeAsString());
+        if (insert.Step() != SQLITE_DONE) {
+          Exec("ROLLBACK").IgnoreError();  // the error being returned matters more
+          return Error("store a document");
+        }
+        if (sqlite3_changes(db_) == 1) {
+          ++seq;
+          (*added)[i] = true;
+        }
       }
     }
-    if (!Exec("COMMIT").ok()) return Error("commit");
-    return true;
+    {
+      Stmt update(db_, "UPDATE jobs SET next_seq = ?, state = CASE WHEN state = 'open' THEN 'running' ELSE state END, "
+                       "started_ms = COALESCE(started_ms, ?) WHERE id = ?");
+      update.Bind(1, seq).Bind(2, NowMs()).Bind(3, job_id);
+      if (update.Step() != SQLITE_DONE) {
+        Exec("ROLLBACK").IgnoreError();  // the error being returned matters more
+        return Error("number the documents");
+      }
+    }
+    return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
   }
 
   absl::Status SetFlag(absl::string_view caller, absl::string_view job_id, const char* sql) {
@@ -194,22 +222,40 @@ class SqliteStore : public JobStore {
     std::vector<WorkItem> items;
     if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
     {
-      Stmt s(db_, "SELECT d.job, d.seq, d.document, d.attempts FROM documents d JOIN jobs j ON j.id = d.job "
-                  "WHERE d.status = 'pending' AND j.state = 'running' ORDER BY j.created, d.seq LIMIT ?");
-      s.Bind(1, limit);
-      while (s.Step() == SQLITE_ROW) {
-        WorkItem item;
-        item.job_id = s.Text(0);
-        item.seq = s.Int(1);
-        item.document.ParseFromString(s.Blob(2));
-        item.attempts = static_cast<int>(s.Int(3));
-        items.push_back(std::move(item));
+      // Keys first, through the status index (no blob is read to choose), then each document by its key.
+      std::vector<std::string> jobs;
+      {
+        Stmt j(db_, "SELECT id FROM jobs WHERE state = 'running' ORDER BY created");
+        while (j.Step() == SQLITE_ROW) jobs.push_back(j.Text(0));
+      }
+      Stmt keys(db_, "SELECT seq FROM documents WHERE status = 'pending' AND job = ? ORDER BY seq LIMIT ?");
+      Stmt fetch(db_, "SELECT document, attempts FROM documents WHERE job = ? AND seq = ?");
+      for (const std::string& job : jobs) {
+        if (static_cast<int>(items.size()) >= limit) break;
+        sqlite3_reset(keys.get());
+        keys.Bind(1, job).Bind(2, static_cast<int64_t>(limit - static_cast<int>(items.size())));
+        std::vector<int64_t> seqs;
+        while (keys.Step() == SQLITE_ROW) seqs.push_back(keys.Int(0));
+        for (int64_t seq : seqs) {
+          sqlite3_reset(fetch.get());
+          fetch.Bind(1, job).Bind(2, seq);
+          if (fetch.Step() != SQLITE_ROW) continue;
+          WorkItem item;
+          item.job_id = job;
+          item.seq = seq;
+          item.document.ParseFromString(fetch.Blob(0));
+          item.attempts = static_cast<int>(fetch.Int(1));
+          items.push_back(std::move(item));
+        }
       }
     }
-    for (const WorkItem& item : items) {
+    {
       Stmt u(db_, "UPDATE documents SET status = 'working', attempts = attempts + 1 WHERE job = ? AND seq = ?");
-      u.Bind(1, item.job_id).Bind(2, item.seq);
-      u.Step();
+      for (const WorkItem& item : items) {
+        sqlite3_reset(u.get());
+        u.Bind(1, item.job_id).Bind(2, item.seq);
+        u.Step();
+      }
     }
     if (!Exec("COMMIT").ok()) return Error("commit");
     return items;
@@ -238,39 +284,60 @@ class SqliteStore : public JobStore {
   }
 
   absl::Status Complete(const std::vector<std::pair<WorkItem, v1::ReportResult>>& results) override {
-    absl::MutexLock lock(&mu_);
-    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
-    for (const auto& [item, result] : results) {
+    // Everything that needs no database is done before the lock: blobs, severities, rule lists.
+    struct Row {
+      std::string blob, rules;
       int max_severity = 0;
-      std::string rules = ",";
+      std::vector<std::string> failed_rules;
+    };
+    std::vector<Row> rows(results.size());
+    for (size_t i = 0; i < results.size(); ++i) {
+      const v1::ReportResult& result = results[i].second;
+      Row& row = rows[i];
+      row.blob = result.SerializeAsString();
+      row.rules = ",";
       for (const v1::Finding& f : result.findings()) {
         if (f.outcome() != v1::OUTCOME_FAILED) continue;
         int rank = f.severity() == v1::SEVERITY_ERROR ? 3 : f.severity() == v1::SEVERITY_WARNING ? 2 : 1;
-        max_severity = std::max(max_severity, rank);
-        rules += f.rule_id() + ",";
+        row.max_severity = std::max(row.max_severity, rank);
+        absl::StrAppend(&row.rules, f.rule_id(), ",");
+        row.failed_rules.push_back(f.rule_id());
       }
-      // Only a document still in work is completed: a result is written once, whatever happens.
-      Stmt u(db_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
-                  "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
-      u.BindBlob(1, result.SerializeAsString())
+    }
+    absl::MutexLock lock(&mu_);
+    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
+    // Only a document still in work is completed: a result is written once, whatever happens.
+    Stmt u(db_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
+                "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
+    std::map<std::pair<std::string, std::string>, int64_t> counts;  // (job, rule) -> reports newly failing it
+    std::set<std::string> jobs;
+    for (size_t i = 0; i < results.size(); ++i) {
+      const auto& [item, result] = results[i];
+      sqlite3_reset(u.get());
+      u.BindBlob(1, rows[i].blob)
           .Bind(2, result.report().metadata().region_code())
-          .Bind(3, max_severity)
-          .Bind(4, rules)
+          .Bind(3, rows[i].max_severity)
+          .Bind(4, rows[i].rules)
           .Bind(5, result.error().empty() ? 0 : 1)
           .Bind(6, item.job_id)
           .Bind(7, item.seq);
-      u.Step();
-      if (sqlite3_changes(db_) == 1) {
-        for (const v1::Finding& f : result.findings()) {
-          if (f.outcome() != v1::OUTCOME_FAILED) continue;
-          Stmt c(db_, "INSERT INTO rule_counts(job, rule, count) VALUES(?, ?, 1) "
-                      "ON CONFLICT(job, rule) DO UPDATE SET count = count + 1");
-          c.Bind(1, item.job_id).Bind(2, f.rule_id());
-          c.Step();
-        }
+      if (u.Step() != SQLITE_DONE) {
+        Exec("ROLLBACK").IgnoreError();  // the error being returned matters more
+        return Error("store a result");
       }
-      MaybeFinish(item.job_id);
+      if (sqlite3_changes(db_) == 1) {
+        for (const std::string& rule : rows[i].failed_rules) ++counts[{item.job_id, rule}];
+      }
+      jobs.insert(item.job_id);
     }
+    Stmt c(db_, "INSERT INTO rule_counts(job, rule, count) VALUES(?, ?, ?) "
+                "ON CONFLICT(job, rule) DO UPDATE SET count = count + excluded.count");
+    for (const auto& [key, n] : counts) {
+      sqlite3_reset(c.get());
+      c.Bind(1, key.first).Bind(2, key.second).Bind(3, n);
+      c.Step();
+    }
+    for (const std::string& job : jobs) MaybeFinish(job);
     return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
   }
 
@@ -289,22 +356,28 @@ class SqliteStore : public JobStore {
     if (j.Step() != SQLITE_ROW) return absl::NotFoundError(absl::StrCat("no job ", job_id));
     p.set_state(j.Text(0));
     int64_t started = j.Int(1);
-    Stmt c(db_, "SELECT COUNT(*), SUM(status = 'done'), SUM(failed), SUM(status = 'done' AND failed = 0) "
-                "FROM documents WHERE job = ?");
+    // Counted from the (job, status, failed) index alone.
+    Stmt c(db_, "SELECT status, failed, COUNT(*) FROM documents WHERE job = ? GROUP BY status, failed");
     c.Bind(1, job_id);
-    if (c.Step() == SQLITE_ROW) {
-      p.set_received(c.Int(0));
-      p.set_parsed(c.Int(1) - c.Int(2));
-      p.set_failed(c.Int(2));
-      p.set_validated(c.Int(3));
+    int64_t received = 0, done = 0, failed = 0;
+    while (c.Step() == SQLITE_ROW) {
+      int64_t n = c.Int(2);
+      received += n;
+      if (c.Text(0) == "done") {
+        done += n;
+        if (c.Int(1)) failed += n;
+      }
     }
+    p.set_received(received);
+    p.set_parsed(done - failed);
+    p.set_failed(failed);
+    p.set_validated(done - failed);
     Stmt r(db_, "SELECT rule, count FROM rule_counts WHERE job = ?");
     r.Bind(1, job_id);
     while (r.Step() == SQLITE_ROW) (*p.mutable_rule_counts())[r.Text(0)] = r.Int(1);
-    int64_t done = p.validated() + p.failed();
     if (started > 0 && done > 0 && p.state() == "running") {
       double elapsed = static_cast<double>(NowMs() - started) / 1000.0;
-      p.set_seconds_left(elapsed / static_cast<double>(done) * static_cast<double>(p.received() - done));
+      p.set_seconds_left(elapsed / static_cast<double>(done) * static_cast<double>(received - done));
     }
     return p;
   }

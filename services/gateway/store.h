@@ -45,6 +45,9 @@ class JobStore {
   // the job is sealed or cancelled.
   virtual absl::StatusOr<bool> AddDocument(absl::string_view caller, absl::string_view job_id,
                                            const gongkai::v1::Document& document) = 0;
+  // The same for many documents in one transaction; `added[i]` says whether document i was new.
+  virtual absl::Status AddDocuments(absl::string_view caller, absl::string_view job_id,
+                                    const std::vector<gongkai::v1::Document>& documents, std::vector<bool>* added) = 0;
   // No more documents will come.
   virtual absl::Status Seal(absl::string_view caller, absl::string_view job_id) = 0;
   virtual absl::Status Cancel(absl::string_view caller, absl::string_view job_id) = 0;

@@ -1,0 +1,207 @@
+// End-to-end batch throughput through the real services on loopback (parser, validator, aggregator,
+// gateway in this process, as `gongkai local` runs them), beside this machine's raw gRPC unary and
+// streaming round trips with the same payload size, measured in the same run.
+//   build/bench/e2e_bench [reports=10000] [workers=4] [batch_size=64]
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "bench/echo.grpc.pb.h"
+#include "common/logging.h"
+#include "common/schema.h"
+#include "common/server.h"
+#include "gongkai/v1/gateway_service.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "services/aggregator/aggregator_service.h"
+#include "services/gateway/engine.h"
+#include "services/gateway/gateway_service.h"
+#include "services/gateway/store.h"
+#include "services/parser/parser_service.h"
+#include "services/validator/validator_service.h"
+#include "tests/testing/report_factory.h"
+#include "tests/testing/report_text.h"
+
+namespace {
+
+using namespace gongkai;
+
+class EchoImpl final : public bench::Echo::CallbackService {
+  grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* c, const bench::EchoMessage* in, bench::EchoMessage* out) override {
+    *out = *in;
+    auto* r = c->DefaultReactor();
+    r->Finish(grpc::Status::OK);
+    return r;
+  }
+  grpc::ServerBidiReactor<bench::EchoMessage, bench::EchoMessage>* Stream(grpc::CallbackServerContext*) override {
+    class R : public grpc::ServerBidiReactor<bench::EchoMessage, bench::EchoMessage> {
+     public:
+      R() { StartRead(&m_); }
+      void OnReadDone(bool ok) override {
+        if (!ok) return Finish(grpc::Status::OK);
+        StartWrite(&m_);
+      }
+      void OnWriteDone(bool ok) override {
+        if (!ok) return Finish(grpc::Status::OK);
+        StartRead(&m_);
+      }
+      void OnDone() override { delete this; }
+      bench::EchoMessage m_;
+    };
+    return new R();
+  }
+};
+
+double PeakRssMb() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024.0;
+}
+
+std::unique_ptr<Server> Start(std::vector<ServiceEntry> services) {
+  ServerOptions o;
+  o.drain = absl::ZeroDuration();
+  o.shutdown_grace = absl::Seconds(1);
+  auto s = Server::Start(o, std::move(services));
+  (*s)->SetServing(true);
+  return std::move(*s);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  SetMinLogSeverity(LogSeverity::kWarning);
+  int n = argc > 1 ? std::atoi(argv[1]) : 10000;
+  int workers = argc > 2 ? std::atoi(argv[2]) : 4;
+  int batch_size = argc > 3 ? std::atoi(argv[3]) : 64;
+  // 100 distinct consistent reports, rendered as pasted text (a seed-sized document each).
+  std::vector<std::string> texts;
+  size_t payload = 0;
+  for (uint32_t i = 0; i < 100; ++i) {
+    v1::AnnualReport r = testing::ConsistentReport(i);
+    std::map<std::string, std::string> cells;
+    for (const v1::Table* t : {&r.table2(), &r.table3(), &r.table4()}) {
+      for (const v1::Cell& c : t->cells()) cells[c.key()] = CellValueText(c);
+    }
+    texts.push_back(testing::RenderReport(cells, v1::TEMPLATE_VERSION_V2021, testing::Layout::kTabs,
+                                          absl::StrCat("第", i, "镇人民政府")));
+    payload += texts.back().size();
+  }
+  payload /= texts.size();
+  // The reference: raw unary and streaming round trips of a payload of the same size.
+  EchoImpl echo_service;
+  auto echo = Start({{&echo_service, "gongkai.bench.Echo"}});
+  auto echo_stub = bench::Echo::NewStub(grpc::CreateChannel(echo->local_address(), grpc::InsecureChannelCredentials()));
+  bench::EchoMessage msg;
+  msg.set_payload(std::string(payload, 'x'));
+  auto t0 = std::chrono::steady_clock::now();
+  int unary = 0;
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3)) {
+    grpc::ClientContext c;
+    bench::EchoMessage out;
+    echo_stub->Ping(&c, msg, &out);
+    ++unary;
+  }
+  double unary_rate = unary / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  t0 = std::chrono::steady_clock::now();
+  int streamed = 0;
+  {
+    grpc::ClientContext c;
+    auto stream = echo_stub->Stream(&c);
+    bench::EchoMessage out;
+    while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3)) {
+      stream->Write(msg);
+      stream->Read(&out);
+      ++streamed;
+    }
+    stream->WritesDone();
+    stream->Finish();
+  }
+  double stream_rate = streamed / std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  echo->Shutdown();
+
+  // The suite on loopback.
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / absl::StrCat("gongkai-e2e-bench-", getpid());
+  std::filesystem::create_directories(dir);
+  parser::ParserServiceImpl parser_service;
+  auto validator_service = *validator::ValidatorServiceImpl::Create();
+  aggregator::AggregatorServiceImpl aggregator_service;
+  auto ps = Start({{&parser_service, v1::ParserService::service_full_name()}});
+  auto vs = Start({{validator_service.get(), v1::ValidatorService::service_full_name()}});
+  auto as = Start({{&aggregator_service, v1::AggregatorService::service_full_name()}});
+  auto store = *gateway::OpenSqliteStore((dir / "jobs.sqlite").string());
+  gateway::EngineOptions eo;
+  eo.parser_target = ps->local_address();
+  eo.validator_target = vs->local_address();
+  eo.workers = workers;
+  eo.batch_size = batch_size;
+  gateway::Engine engine(store.get(), eo);
+  if (!engine.Start().ok()) return 1;
+  gateway::GatewayServiceOptions go;
+  go.aggregator_target = as->local_address();
+  go.watch_interval = absl::Milliseconds(100);
+  gateway::GatewayServiceImpl gateway_service(store.get(), &engine, go);
+  auto gs = Start({{&gateway_service, v1::GatewayService::service_full_name()}});
+  auto stub = v1::GatewayService::NewStub(grpc::CreateChannel(gs->local_address(), grpc::InsecureChannelCredentials()));
+
+  auto start = std::chrono::steady_clock::now();
+  v1::SubmitResponse submitted;
+  {
+    grpc::ClientContext c;
+    auto w = stub->Submit(&c, &submitted);
+    for (int i = 0; i < n; ++i) {
+      v1::SubmitRequest r;
+      r.mutable_document()->set_content(texts[static_cast<size_t>(i) % texts.size()]);
+      r.mutable_document()->mutable_metadata()->set_document_id(absl::StrCat("d", i));
+      w->Write(r);
+    }
+    v1::SubmitRequest seal;
+    seal.set_seal(true);
+    w->Write(seal);
+    w->WritesDone();
+    w->Finish();
+  }
+  double submit_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  v1::JobProgress last;
+  {
+    grpc::ClientContext c;
+    v1::JobRequest r;
+    r.set_job_id(submitted.job_id());
+    auto reader = stub->Watch(&c, r);
+    while (reader->Read(&last)) {
+    }
+    reader->Finish();
+  }
+  double done_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  v1::Aggregate aggregate;
+  {
+    grpc::ClientContext c;
+    v1::JobRequest r;
+    r.set_job_id(submitted.job_id());
+    stub->Summary(&c, r, &aggregate);
+  }
+  double summary_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - done_s;
+  int64_t counted = 0;
+  for (const auto& [code, node] : aggregate.nodes()) counted += node.reports();
+  double rate = n / done_s;
+  std::printf("payload %zu bytes; raw gRPC on this machine: %.0f unary round trips/s, %.0f streamed round trips/s\n",
+              payload, unary_rate, stream_rate);
+  std::printf("batch of %d reports (workers %d, batch size %d): submitted in %.1f s, all parsed and validated in "
+              "%.1f s = %.0f reports/s; summary of %lld reports in %.1f s; failed %lld\n",
+              n, workers, batch_size, submit_s, done_s, rate, static_cast<long long>(counted), summary_s,
+              static_cast<long long>(last.failed()));
+  std::printf("batch reports/s ÷ raw unary round trips/s = %.2f; peak RSS of the one process holding all four "
+              "services and the client: %.0f MB; job store %.0f MB on disk\n",
+              rate / unary_rate, PeakRssMb(),
+              std::filesystem::file_size(dir / "jobs.sqlite") / 1e6);
+  gs->Shutdown();
+  engine.Stop();
+  std::filesystem::remove_all(dir);
+  return 0;
+}
