@@ -33,6 +33,9 @@ demo: build
 
 bench: build
 	$(BUILD_DIR)/bench/parse_bench
+	$(BUILD_DIR)/bench/validate_bench
+	$(BUILD_DIR)/bench/aggregate_bench
+	$(BUILD_DIR)/bench/e2e_bench 10000
 
 clean:
 	rm -rf $(BUILD_DIR)
