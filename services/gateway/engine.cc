@@ -1,5 +1,7 @@
 #include "services/gateway/engine.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
@@ -46,6 +48,11 @@ void Engine::Stop() {
   if (!running_.exchange(false)) return;
   for (std::thread& t : threads_) t.join();
   threads_.clear();
+}
+
+void Engine::SetOnCompleted(CompletedFn fn) {
+  absl::MutexLock lock(&mu_);
+  on_completed_ = std::move(fn);
 }
 
 std::string Engine::WaitingFor() const {
@@ -142,10 +149,23 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason) {
       *results[static_cast<size_t>(validated[k])].second.add_findings() = f;
     }
   }
-  absl::Status stored = store_->Complete(results);
+  std::vector<bool> written;
+  absl::Status stored = store_->Complete(results, &written);
   if (!stored.ok()) {
     *reason = absl::StrCat("job store: ", stored.message());
     return false;
+  }
+  CompletedFn on_completed;
+  {
+    absl::MutexLock lock(&mu_);
+    on_completed = on_completed_;
+  }
+  if (on_completed) {
+    std::map<std::string, std::vector<const v1::ReportResult*>> by_job;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (written[i]) by_job[results[i].first.job_id].push_back(&results[i].second);
+    }
+    for (const auto& [job, done] : by_job) on_completed(job, done);
   }
   return true;
 }

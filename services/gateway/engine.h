@@ -8,6 +8,7 @@
 #define GONGKAI_SERVICES_GATEWAY_ENGINE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -54,6 +55,11 @@ class Engine {
   // What the engine waits on, if anything ("parser replicas unavailable: …"); empty when work flows.
   std::string WaitingFor() const;
 
+  // Called after each batch with the results the store has just written, grouped by job, each result
+  // exactly once (the gateway service feeds them to the aggregator). Thread-safe; null to stop.
+  using CompletedFn = std::function<void(const std::string& job, const std::vector<const gongkai::v1::ReportResult*>&)>;
+  void SetOnCompleted(CompletedFn fn);
+
  private:
   void Work(int worker);
   // One batch through the parser and the validator. False (and the reason) when a replica failed.
@@ -68,6 +74,7 @@ class Engine {
   std::atomic<bool> running_{false};
   mutable absl::Mutex mu_;
   std::string waiting_for_ ABSL_GUARDED_BY(mu_);
+  CompletedFn on_completed_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace gongkai::gateway

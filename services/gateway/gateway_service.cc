@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
+#include "common/logging.h"
 #include "grpcpp/create_channel.h"
 
 namespace gongkai::gateway {
@@ -18,6 +19,18 @@ GatewayServiceImpl::GatewayServiceImpl(JobStore* store, Engine* engine, GatewayS
     : store_(store), engine_(engine), options_(std::move(options)) {
   aggregator_ = v1::AggregatorService::NewStub(
       MakeBalancedChannel(options_.aggregator_target, "gongkai.v1.AggregatorService", options_.credentials));
+  running_ = std::make_shared<RunningAggregates>(aggregator_);
+  if (engine_ != nullptr) {
+    // The callback holds the running aggregates itself: a batch finishing during shutdown finds them alive.
+    engine_->SetOnCompleted([running = running_](const std::string& job,
+                                                 const std::vector<const v1::ReportResult*>& results) {
+      running->Add(job, results);
+    });
+  }
+}
+
+GatewayServiceImpl::~GatewayServiceImpl() {
+  if (engine_ != nullptr) engine_->SetOnCompleted(nullptr);
 }
 
 grpc::Status GatewayServiceImpl::Submit(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitRequest>* reader,
@@ -140,6 +153,18 @@ grpc::Status GatewayServiceImpl::Summary(grpc::ServerContext* context, const v1:
                                          v1::Aggregate* response) {
   absl::StatusOr<std::string> caller = options_.authenticate(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // A finished job whose every result went through this gateway's running aggregate needs no second pass.
+  absl::StatusOr<v1::JobProgress> progress = store_->Progress(*caller, request->job_id());
+  if (!progress.ok()) return ToGrpcStatus(progress.status());
+  if (progress->state() == "done") {
+    absl::StatusOr<v1::Aggregate> running = running_->Finish(request->job_id(), progress->validated() + progress->failed());
+    if (running.ok()) {
+      *response = *std::move(running);
+      return grpc::Status::OK;
+    }
+    Log(LogSeverity::kInfo, "summary added up from the store",
+        {{"job", request->job_id()}, {"why", std::string(running.status().message())}});
+  }
   // Every stored result once, streamed to the aggregator: a document counts exactly once by construction.
   grpc::ClientContext client;
   client.set_deadline(absl::ToChronoTime(absl::Now() + options_.summary_deadline));

@@ -12,6 +12,7 @@
 #include "gongkai/v1/aggregator_service.grpc.pb.h"
 #include "gongkai/v1/gateway_service.grpc.pb.h"
 #include "services/gateway/engine.h"
+#include "services/gateway/running_aggregates.h"
 #include "services/gateway/store.h"
 
 namespace gongkai::gateway {
@@ -34,6 +35,7 @@ class GatewayServiceImpl final : public gongkai::v1::GatewayService::Service {
  public:
   // `store` and `engine` are not owned and must outlive the service.
   GatewayServiceImpl(JobStore* store, Engine* engine, GatewayServiceOptions options);
+  ~GatewayServiceImpl() override;
 
   grpc::Status Submit(grpc::ServerContext* context, grpc::ServerReader<gongkai::v1::SubmitRequest>* reader,
                       gongkai::v1::SubmitResponse* response) override;
@@ -52,7 +54,10 @@ class GatewayServiceImpl final : public gongkai::v1::GatewayService::Service {
   JobStore* store_;
   Engine* engine_;
   GatewayServiceOptions options_;
-  std::unique_ptr<gongkai::v1::AggregatorService::Stub> aggregator_;
+  std::shared_ptr<gongkai::v1::AggregatorService::Stub> aggregator_;
+  // Results fed to the aggregator as they complete; a finished job's summary comes from here when it saw
+  // every result, else from a pass over the store.
+  std::shared_ptr<RunningAggregates> running_;
 };
 
 }  // namespace gongkai::gateway

@@ -283,7 +283,8 @@ class SqliteStore : public JobStore {
     return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
   }
 
-  absl::Status Complete(const std::vector<std::pair<WorkItem, v1::ReportResult>>& results) override {
+  absl::Status Complete(const std::vector<std::pair<WorkItem, v1::ReportResult>>& results,
+                        std::vector<bool>* written) override {
     // Everything that needs no database is done before the lock: blobs, severities, rule lists.
     struct Row {
       std::string blob, rules;
@@ -304,6 +305,7 @@ class SqliteStore : public JobStore {
         row.failed_rules.push_back(f.rule_id());
       }
     }
+    if (written != nullptr) written->assign(results.size(), false);
     absl::MutexLock lock(&mu_);
     if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
     // Only a document still in work is completed: a result is written once, whatever happens.
@@ -325,9 +327,11 @@ class SqliteStore : public JobStore {
         Exec("ROLLBACK").IgnoreError();  // the error being returned matters more
         return Error("store a result");
       }
-      if (sqlite3_changes(db_) == 1) {
+      bool now = sqlite3_changes(db_) == 1;
+      if (now) {
         for (const std::string& rule : rows[i].failed_rules) ++counts[{item.job_id, rule}];
       }
+      if (written != nullptr) (*written)[i] = now;
       jobs.insert(item.job_id);
     }
     Stmt c(db_, "INSERT INTO rule_counts(job, rule, count) VALUES(?, ?, ?) "

@@ -57,8 +57,11 @@ class JobStore {
   // Returns claimed documents to pending (a replica failed); after `max_attempts` a document fails with
   // `reason` instead.
   virtual absl::Status Release(const std::vector<WorkItem>& items, int max_attempts, absl::string_view reason) = 0;
-  // Writes the results of claimed documents, all at once (a document's result is written once).
-  virtual absl::Status Complete(const std::vector<std::pair<WorkItem, gongkai::v1::ReportResult>>& results) = 0;
+  // Writes the results of claimed documents, all at once (a document's result is written once). When
+  // `written` is not null it says, result by result, which were written now (false: the document was no
+  // longer in work, its result already stored), so that each result is passed on exactly once.
+  virtual absl::Status Complete(const std::vector<std::pair<WorkItem, gongkai::v1::ReportResult>>& results,
+                                std::vector<bool>* written = nullptr) = 0;
   // Puts every document left in work by a previous process back to pending. Returns how many.
   virtual absl::StatusOr<int64_t> RecoverInterrupted() = 0;
 

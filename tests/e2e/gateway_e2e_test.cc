@@ -15,8 +15,10 @@
 #include "common/schema.h"
 #include "common/server.h"
 #include "gongkai/v1/gateway_service.grpc.pb.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "services/aggregator/aggregate.h"
 #include "services/aggregator/aggregator_service.h"
 #include "services/gateway/engine.h"
 #include "services/gateway/gateway_service.h"
@@ -227,6 +229,25 @@ TEST_F(GatewayE2E, ABatchThroughTwoParserAndTwoValidatorReplicas) {
   int64_t reports = 0;
   for (const auto& [code, node] : aggregate.nodes()) reports += node.reports();
   EXPECT_EQ(reports, 120);
+  // That summary came from the running aggregate, fed as results completed. It equals the results added up
+  // here, and what a gateway that saw none of them (a restart, another replica) adds up from the store.
+  v1::Aggregate expected;
+  for (const v1::ReportResult& r : results) {
+    if (!r.has_report()) continue;
+    v1::CheckedReport checked;
+    *checked.mutable_report() = r.report();
+    *checked.mutable_findings() = r.findings();
+    aggregator::AddReport(checked, &expected);
+  }
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(aggregate, expected));
+  {
+    gateway::GatewayServiceImpl fresh(store->get(), nullptr, go);
+    auto fresh_server = StartServer({{&fresh, v1::GatewayService::service_full_name()}});
+    GatewayClient fresh_client(fresh_server->local_address());
+    v1::Aggregate from_store;
+    ASSERT_TRUE(fresh_client.Summary(job, &from_store).ok());
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_store, expected));
+  }
   // Filters: only results with an ERROR, only one rule.
   {
     grpc::ClientContext context;

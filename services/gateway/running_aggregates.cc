@@ -1,0 +1,111 @@
+#include "services/gateway/running_aggregates.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/logging.h"
+
+namespace gongkai::gateway {
+
+RunningAggregates::RunningAggregates(std::shared_ptr<v1::AggregatorService::Stub> stub, int keep_finished)
+    : stub_(std::move(stub)), keep_finished_(keep_finished) {}
+
+RunningAggregates::~RunningAggregates() {
+  std::map<std::string, std::shared_ptr<Job>> jobs;
+  {
+    absl::MutexLock lock(&mu_);
+    jobs.swap(jobs_);
+  }
+  for (auto& [id, job] : jobs) {
+    absl::MutexLock job_lock(&job->mu);
+    if (job->writer != nullptr && !job->finished) {
+      job->context.TryCancel();
+      job->writer->Finish().IgnoreError();
+    }
+  }
+}
+
+std::shared_ptr<RunningAggregates::Job> RunningAggregates::Get(const std::string& job, bool create) {
+  absl::MutexLock lock(&mu_);
+  auto it = jobs_.find(job);
+  if (it != jobs_.end()) return it->second;
+  if (!create) return nullptr;
+  auto j = std::make_shared<Job>();
+  jobs_[job] = j;
+  return j;
+}
+
+void RunningAggregates::Add(const std::string& job_id, const std::vector<const v1::ReportResult*>& results) {
+  if (results.empty()) return;
+  std::shared_ptr<Job> job = Get(job_id, true);
+  absl::MutexLock lock(&job->mu);
+  if (job->broken || job->finished) {
+    job->broken = true;
+    return;
+  }
+  if (job->writer == nullptr) job->writer = stub_->AddReports(&job->context, &job->response);
+  for (const v1::ReportResult* result : results) {
+    ++job->fed;
+    if (!result->has_report()) continue;  // a document that could not be parsed adds nothing up
+    v1::CheckedReport checked;
+    *checked.mutable_report() = result->report();
+    *checked.mutable_findings() = result->findings();
+    if (!job->writer->Write(checked)) {
+      job->broken = true;
+      Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",
+          {{"job", job_id}});
+      return;
+    }
+  }
+}
+
+absl::StatusOr<v1::Aggregate> RunningAggregates::Finish(const std::string& job_id, int64_t results_done) {
+  std::shared_ptr<Job> job = Get(job_id, false);
+  if (job == nullptr) {
+    if (results_done == 0) return v1::Aggregate();
+    return absl::FailedPreconditionError(absl::StrCat("no results of job ", job_id, " went through this gateway"));
+  }
+  absl::StatusOr<v1::Aggregate> answer;
+  bool just_finished = false;
+  {
+    absl::MutexLock lock(&job->mu);
+    if (job->finished) return job->aggregate;
+    if (job->broken) {
+      answer = absl::FailedPreconditionError("the stream to the aggregator broke");
+    } else if (job->fed != results_done) {
+      answer = absl::FailedPreconditionError(
+          absl::StrCat(job->fed, " of the job's ", results_done, " results went through this gateway"));
+    } else {
+      job->writer->WritesDone();
+      grpc::Status status = job->writer->Finish();
+      job->writer.reset();
+      if (status.ok()) {
+        job->finished = true;
+        job->aggregate = std::move(*job->response.mutable_aggregate());
+        answer = job->aggregate;
+        just_finished = true;
+      } else {
+        answer = absl::FailedPreconditionError(absl::StrCat("the aggregator: ", status.error_message()));
+      }
+    }
+    if (!just_finished && job->writer != nullptr) {
+      job->context.TryCancel();
+      job->writer->Finish().IgnoreError();
+      job->writer.reset();
+    }
+    job->broken = !just_finished;
+  }
+  absl::MutexLock lock(&mu_);
+  if (just_finished) {
+    finished_order_.push_back(job_id);
+    while (static_cast<int>(finished_order_.size()) > keep_finished_) {
+      jobs_.erase(finished_order_.front());
+      finished_order_.pop_front();
+    }
+  } else {
+    jobs_.erase(job_id);  // never trusted again; the caller adds the job up from the store
+  }
+  return answer;
+}
+
+}  // namespace gongkai::gateway

@@ -1,0 +1,60 @@
+// Each job's results fed to the aggregator as they complete, over one AddReports stream per job, so that a
+// finished job's summary needs no second pass over its stored results. The stream is trusted only when it
+// saw every result of the job exactly once: the engine feeds only results the store has just marked done
+// (never one completed twice), and Finish compares the count fed with the count the store holds. When they
+// differ (a gateway restarted mid-job, a broken stream, another gateway replica did part of the job) Finish
+// says so and the caller adds the job up from the store instead.
+#ifndef GONGKAI_SERVICES_GATEWAY_RUNNING_AGGREGATES_H_
+#define GONGKAI_SERVICES_GATEWAY_RUNNING_AGGREGATES_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "gongkai/v1/aggregator_service.grpc.pb.h"
+#include "gongkai/v1/gateway_service.pb.h"
+
+namespace gongkai::gateway {
+
+class RunningAggregates {
+ public:
+  // Streams over `stub`. At most `keep_finished` finished aggregates are kept.
+  explicit RunningAggregates(std::shared_ptr<gongkai::v1::AggregatorService::Stub> stub, int keep_finished = 8);
+  // Cancels the streams still open.
+  ~RunningAggregates();
+
+  // Feeds results of `job` that the store has just marked done (each exactly once). Thread-safe.
+  void Add(const std::string& job, const std::vector<const gongkai::v1::ReportResult*>& results);
+
+  // The aggregate of `job`, whose store holds `results_done` finished results and takes no more. OK only
+  // when all of them were fed here; FailedPrecondition (with why) when the caller must add the job up itself.
+  absl::StatusOr<gongkai::v1::Aggregate> Finish(const std::string& job, int64_t results_done);
+
+ private:
+  struct Job {
+    absl::Mutex mu;
+    grpc::ClientContext context;
+    gongkai::v1::AddReportsResponse response;
+    std::unique_ptr<grpc::ClientWriter<gongkai::v1::CheckedReport>> writer ABSL_GUARDED_BY(mu);
+    int64_t fed ABSL_GUARDED_BY(mu) = 0;
+    bool broken ABSL_GUARDED_BY(mu) = false;
+    bool finished ABSL_GUARDED_BY(mu) = false;
+    gongkai::v1::Aggregate aggregate ABSL_GUARDED_BY(mu);
+  };
+  std::shared_ptr<Job> Get(const std::string& job, bool create);
+
+  std::shared_ptr<gongkai::v1::AggregatorService::Stub> stub_;
+  int keep_finished_;
+  absl::Mutex mu_;
+  std::map<std::string, std::shared_ptr<Job>> jobs_ ABSL_GUARDED_BY(mu_);
+  std::deque<std::string> finished_order_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace gongkai::gateway
+
+#endif  // GONGKAI_SERVICES_GATEWAY_RUNNING_AGGREGATES_H_
