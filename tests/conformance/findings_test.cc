@@ -1,6 +1,7 @@
 // Conformance: real reports, parsed and validated, give the findings a careful reviewer would — and no
 // others. Each case lists the rules that must fail (with how often) and those that must not.
 #include <map>
+#include <ostream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -99,6 +100,9 @@ struct RealPage {
   std::map<std::string, std::string> cells;  // figures INDEX.md gives
   std::map<std::string, int> failed;         // rules that must fail, how often (others must not fail)
 };
+
+// Test names and failure messages show the file, not the struct's bytes.
+void PrintTo(const RealPage& page, std::ostream* os) { *os << page.file; }
 
 class RealPageTest : public ::testing::TestWithParam<RealPage> {};
 
@@ -232,6 +236,8 @@ struct CrawlerText {
   int unread_t3_t4;     // table 三/四 cells the text cannot give (a blank the crawler dropped, a group row)
   std::map<std::string, int> failed;
 };
+
+void PrintTo(const CrawlerText& text, std::ostream* os) { *os << text.page; }
 
 class CrawlerTextTest : public ::testing::TestWithParam<CrawlerText> {};
 
