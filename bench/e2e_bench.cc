@@ -1,7 +1,7 @@
 // End-to-end batch throughput through the real services on loopback (parser, validator, aggregator,
 // gateway in this process, as `gongkai local` runs them), beside this machine's raw gRPC unary and
 // streaming round trips with the same payload size, measured in the same run.
-//   build/bench/e2e_bench [reports=10000] [workers=4] [batch_size=64]
+//   build/bench/e2e_bench [reports=10000] [workers=8] [batch_size=32]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -78,8 +78,8 @@ std::unique_ptr<Server> Start(std::vector<ServiceEntry> services) {
 int main(int argc, char** argv) {
   SetMinLogSeverity(LogSeverity::kWarning);
   int n = argc > 1 ? std::atoi(argv[1]) : 10000;
-  int workers = argc > 2 ? std::atoi(argv[2]) : 4;
-  int batch_size = argc > 3 ? std::atoi(argv[3]) : 64;
+  int workers = argc > 2 ? std::atoi(argv[2]) : 8;
+  int batch_size = argc > 3 ? std::atoi(argv[3]) : 32;
   // 100 distinct consistent reports, rendered as pasted text (a seed-sized document each).
   std::vector<std::string> texts;
   size_t payload = 0;

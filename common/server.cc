@@ -40,6 +40,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
                                options.max_connection_age_grace_ms);
   }
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8 << 20);
   for (const ServiceEntry& entry : server->services_) builder.RegisterService(entry.service);
 
   server->server_ = builder.BuildAndStart();

@@ -13,8 +13,8 @@ ABSL_FLAG(std::string, parser, "127.0.0.1:50051", "parser replicas: dns:///NAME:
 ABSL_FLAG(std::string, validator, "127.0.0.1:50052", "validator replicas; env GONGKAI_VALIDATOR");
 ABSL_FLAG(std::string, aggregator, "127.0.0.1:50053", "aggregator; env GONGKAI_AGGREGATOR");
 ABSL_FLAG(std::string, store, "gongkai-jobs.sqlite", "the job store (SQLite file, WAL); env GONGKAI_STORE");
-ABSL_FLAG(int, workers, 4, "batches in flight at once; env GONGKAI_WORKERS");
-ABSL_FLAG(int, batch_size, 64, "documents per call to a replica; env GONGKAI_BATCH_SIZE");
+ABSL_FLAG(int, workers, 8, "batches in flight at once; env GONGKAI_WORKERS");
+ABSL_FLAG(int, batch_size, 32, "documents per call to a replica; env GONGKAI_BATCH_SIZE");
 ABSL_FLAG(double, call_deadline_seconds, 30, "deadline of every call to a replica; env GONGKAI_CALL_DEADLINE_SECONDS");
 
 int main(int argc, char** argv) {
