@@ -117,6 +117,68 @@ TEST(Aggregate, AnAreaReportIsNeverAddedToTheReportsItSums) {
   EXPECT_EQ(s.total().totals().area_sums().at("v2021").reports(), 1);
 }
 
+// An area report whose every integer cell is the sum of the two organ reports filed in its area (a township
+// and a county department); its decimal cells are left blank.
+v1::CheckedReport AreaReportOf(const v1::CheckedReport& a, const v1::CheckedReport& b, const char* region) {
+  v1::CheckedReport area = a;
+  area.mutable_report()->mutable_metadata()->set_region_code(region);
+  area.mutable_report()->mutable_sections(0)->set_text("本报告为全区汇总数据。");
+  v1::AnnualReport& r = *area.mutable_report();
+  for (v1::Table* t : {r.mutable_table2(), r.mutable_table3(), r.mutable_table4()}) {
+    const v1::Table& tb = t == r.mutable_table2() ? b.report().table2() : t == r.mutable_table3() ? b.report().table3()
+                                                                                                  : b.report().table4();
+    for (int i = 0; i < t->cells_size(); ++i) {
+      v1::Cell* cell = t->mutable_cells(i);
+      const v1::Cell& other = tb.cells(i);
+      if (cell->state() == v1::CELL_STATE_PRESENT && other.state() == v1::CELL_STATE_PRESENT &&
+          !cell->has_decimal_value() && !other.has_decimal_value() && !IsDecimalCell(cell->key())) {
+        cell->set_int_value(cell->int_value() + other.int_value());
+      } else {
+        cell->set_state(v1::CELL_STATE_MISSING);
+        cell->clear_value();
+      }
+    }
+  }
+  return area;
+}
+
+TEST(Summary, RollupSumComparesAnAreaReportWithItsOrgans) {
+  v1::CheckedReport town = Checked(1, "230184100");
+  v1::CheckedReport department = Checked(3, "230184");
+  v1::CheckedReport area = AreaReportOf(town, department, "230184");
+  ASSERT_TRUE(IsAreaReport(area.report()));
+  {
+    v1::Aggregate agg;
+    for (const auto* c : {&town, &department, &area}) AddReport(*c, &agg);
+    v1::Summary s = Summarize(agg, "county");
+    EXPECT_EQ(s.rollup_size(), 0) << s.rollup(0).DebugString();
+  }
+  // One cell of the area report off by 5: one finding, naming that cell, its value and the organs' sum.
+  v1::Cell* received = nullptr;
+  for (v1::Cell& c : *area.mutable_report()->mutable_table3()->mutable_cells()) {
+    if (c.key() == "t3.received_new.total") received = &c;
+  }
+  ASSERT_NE(received, nullptr);
+  int64_t right = received->int_value();
+  received->set_int_value(right + 5);
+  v1::Aggregate agg;
+  for (const auto* c : {&town, &department, &area}) AddReport(*c, &agg);
+  v1::Summary s = Summarize(agg, "county");
+  ASSERT_EQ(s.rollup_size(), 1);
+  const v1::Finding& f = s.rollup(0);
+  EXPECT_EQ(f.rule_id(), "rollup.sum");
+  EXPECT_EQ(f.severity(), v1::SEVERITY_WARNING);
+  ASSERT_EQ(f.cells_size(), 1);
+  EXPECT_EQ(f.cells(0), "t3.received_new.total");
+  EXPECT_EQ(f.values(0), absl::StrCat(right + 5));
+  EXPECT_EQ(f.expected(), absl::StrCat("t3.received_new.total = ", right));
+  EXPECT_EQ(f.args().at("organ_reports"), "2");
+  // With no organ report filed in its area, an area report is not compared.
+  v1::Aggregate alone;
+  AddReport(area, &alone);
+  EXPECT_EQ(Summarize(alone, "county").rollup_size(), 0);
+}
+
 TEST(Aggregate, RegionsAreInferredOrLeftUnknownWithTheReason) {
   v1::CheckedReport c;
   *c.mutable_report() = testing::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2024, "辛店镇人民政府");

@@ -303,6 +303,14 @@ std::string SummaryHtml(const v1::Summary& summary, const std::vector<FindingRow
     }
     out += "</table>";
   }
+  if (summary.rollup_size() > 0) {
+    out += "<h2>汇总报告与机关报告之和不一致（rollup.sum）</h2><table><tr><th>说明</th><th>单元格</th><th>汇总报告</th><th>应为</th></tr>";
+    for (const v1::Finding& f : summary.rollup()) {
+      absl::StrAppend(&out, "<tr><td>", Html(f.message()), "</td><td>", Html(absl::StrJoin(f.cells(), ", ")), "</td><td>",
+                      Html(absl::StrJoin(f.values(), " ")), "</td><td>", Html(f.expected()), "</td></tr>");
+    }
+    out += "</table>";
+  }
   // Findings by region, then rule.
   std::map<std::string, std::map<std::string, std::vector<const FindingRow*>>> grouped;
   for (const FindingRow& row : findings) {

@@ -135,7 +135,64 @@ v1::Summary Summarize(const v1::Aggregate& aggregate, absl::string_view max_leve
     gap->set_level(organ.level);
     gap->set_filed(n);
   }
+  AddRollupFindings(aggregate, regions, &summary);
   return summary;
+}
+
+void AddRollupFindings(const v1::Aggregate& aggregate, const RegionTable& regions, v1::Summary* summary) {
+  // Nodes in code order, so that an area's nodes (its code and every code below it) are one run.
+  std::map<std::string, const v1::NodeAggregate*> nodes;
+  for (const auto& [code, node] : aggregate.nodes()) {
+    if (!code.empty()) nodes[code] = &node;
+  }
+  for (const auto& [code, node] : nodes) {
+    for (const auto& [version, area] : node->area_sums()) {
+      // Two area reports of one area are a coverage problem; there is no one report to compare.
+      if (area.reports() != 1) continue;
+      std::map<std::string, int64_t> organs;
+      int64_t organ_reports = 0;
+      for (auto it = nodes.lower_bound(code); it != nodes.end() && absl::StartsWith(it->first, code); ++it) {
+        auto sums = it->second->sums().find(version);
+        if (sums == it->second->sums().end()) continue;
+        organ_reports += sums->second.reports();
+        for (const auto& [key, value] : sums->second.cells()) organs[key] += value;
+      }
+      if (organ_reports == 0) continue;  // nothing filed to compare against
+      // Only cells the area report holds are compared: a cell it left blank is cell.present's business.
+      std::map<std::string, int64_t> area_cells(area.cells().begin(), area.cells().end());
+      std::vector<std::pair<std::string, int64_t>> differing;
+      for (const auto& [key, value] : area_cells) {
+        auto o = organs.find(key);
+        int64_t sum = o == organs.end() ? 0 : o->second;
+        if (sum != value) differing.emplace_back(key, sum);
+      }
+      if (differing.empty()) continue;
+      auto text = [](const std::string& key, int64_t v) { return IsDecimalCell(key) ? AmountText(v) : absl::StrCat(v); };
+      v1::Finding* f = summary->add_rollup();
+      f->set_rule_id("rollup.sum");
+      f->set_severity(v1::SEVERITY_WARNING);
+      f->set_outcome(v1::OUTCOME_FAILED);
+      std::string expected;
+      constexpr size_t kShown = 12;
+      for (size_t i = 0; i < differing.size() && i < kShown; ++i) {
+        const auto& [key, sum] = differing[i];
+        f->add_cells(key);
+        f->add_values(text(key, area_cells[key]));
+        absl::StrAppend(&expected, i > 0 ? "; " : "", key, " = ", text(key, sum));
+      }
+      if (differing.size() > kShown) absl::StrAppend(&expected, "; … ", differing.size() - kShown, " more");
+      f->set_expected(expected);
+      std::string name = regions.FullName(code);
+      f->set_message(absl::StrCat(name, "的汇总报告（", version, "）有 ", differing.size(), " 个单元格与本地区 ",
+                                  organ_reports, " 份机关报告之和不一致"));
+      f->set_message_en(absl::StrCat("the area report of ", name, " (", version, ") differs in ", differing.size(),
+                                     " cells from the sum of the ", organ_reports, " organ reports filed in its area"));
+      (*f->mutable_args())["region_code"] = code;
+      (*f->mutable_args())["version"] = version;
+      (*f->mutable_args())["organ_reports"] = absl::StrCat(organ_reports);
+      (*f->mutable_args())["differing_cells"] = absl::StrCat(differing.size());
+    }
+  }
 }
 
 }  // namespace gongkai::aggregator

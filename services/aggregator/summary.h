@@ -30,6 +30,13 @@ gongkai::v1::Summary Summarize(const gongkai::v1::Aggregate& aggregate, absl::st
                                const std::vector<ExpectedOrgan>& expected = {},
                                const RegionTable& regions = DefaultRegionTable());
 
+// rollup.sum: adds to `summary` a WARNING finding for each area report (one per area and version) whose cells
+// differ from the sum of the organ reports filed in its area (its region and every region below it). Only the
+// cells the area report holds are compared; an area with no organ report filed is not compared. Summarize
+// calls it.
+void AddRollupFindings(const gongkai::v1::Aggregate& aggregate, const RegionTable& regions,
+                       gongkai::v1::Summary* summary);
+
 // The indicators of one node's totals.
 gongkai::v1::Indicators IndicatorsOf(const gongkai::v1::NodeAggregate& totals);
 

@@ -76,6 +76,9 @@ bool WriteExportsAndPrint(const std::string& dir, const v1::Summary& summary,
     std::printf("%s: %s (%s)\n", gap.filed() == 0 ? "filed nothing" : "filed more than once", gap.agency().c_str(),
                 gap.region_code().c_str());
   }
+  for (const v1::Finding& f : summary.rollup()) {
+    std::printf("%s WARNING: %s (expected %s)\n", f.rule_id().c_str(), f.message().c_str(), f.expected().c_str());
+  }
   std::printf("exports: %s/{summary.json,regions.csv,reports.csv,summary.xlsx,summary.html}\n", out_dir.string().c_str());
   return true;
 }
