@@ -110,13 +110,6 @@ std::u32string ToU32(absl::string_view s) {
   return out;
 }
 
-// Byte length of the first `n` code points of `s`.
-size_t BytesOf(absl::string_view s, size_t n) {
-  size_t pos = 0;
-  for (size_t i = 0; i < n && pos < s.size(); ++i) NextCodepoint(s, &pos);
-  return pos;
-}
-
 }  // namespace
 
 bool IsLabelPrefix(absl::string_view prefix) {

@@ -66,10 +66,6 @@ absl::string_view StripMarkup(absl::string_view line) {
   return TrimSpace(line);
 }
 
-std::string NoteText(absl::string_view table, absl::string_view key) {
-  return key.empty() ? std::string(table) : std::string(key);
-}
-
 class Recognizer {
  public:
   Recognizer(const CellStream& stream, AnnualReport* report) : stream_(stream), report_(report) {}

@@ -21,7 +21,9 @@ TEST_P(ClassifyValueTest, Classifies) {
   const Case& c = GetParam();
   CellValue v = ClassifyValue(c.text);
   EXPECT_EQ(v.kind, c.kind) << c.text;
-  if (c.kind == Kind::kInteger) EXPECT_EQ(v.integer, c.integer) << c.text;
+  if (c.kind == Kind::kInteger) {
+    EXPECT_EQ(v.integer, c.integer) << c.text;
+  }
   if (c.kind == Kind::kDecimal) {
     EXPECT_EQ(v.units, c.units) << c.text;
     EXPECT_EQ(v.scale, c.scale) << c.text;

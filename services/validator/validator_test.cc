@@ -44,7 +44,9 @@ TEST(Validator, ConfigurationSwitchesRulesOffAndChangesSeverity) {
   EXPECT_EQ(Count(findings, "t4.group_sum"), 0);
   ASSERT_EQ(Count(findings, "t2.fee_unit"), 1);
   for (const auto& f : findings) {
-    if (f.rule_id() == "t2.fee_unit") EXPECT_EQ(f.severity(), v1::SEVERITY_ERROR);
+    if (f.rule_id() == "t2.fee_unit") {
+      EXPECT_EQ(f.severity(), v1::SEVERITY_ERROR);
+    }
   }
   ASSERT_OK_AND_ASSIGN(Validator defaults, Validator::Create());
   EXPECT_EQ(Count(defaults.Validate(r), "t4.group_sum"), 1);
