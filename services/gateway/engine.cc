@@ -160,7 +160,7 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason) {
     on_completed = on_completed_;
   }
   if (on_completed) {
-    std::map<std::string, std::vector<const v1::ReportResult*>> by_job;
+    std::map<std::string, std::vector<v1::ReportResult*>> by_job;
     for (size_t i = 0; i < results.size(); ++i) {
       if (written[i]) by_job[results[i].first.job_id].push_back(&results[i].second);
     }

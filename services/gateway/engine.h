@@ -56,8 +56,9 @@ class Engine {
   std::string WaitingFor() const;
 
   // Called after each batch with the results the store has just written, grouped by job, each result
-  // exactly once (the gateway service feeds them to the aggregator). Thread-safe; null to stop.
-  using CompletedFn = std::function<void(const std::string& job, const std::vector<const gongkai::v1::ReportResult*>&)>;
+  // exactly once (the gateway service feeds them to the aggregator). The results are stored and no longer
+  // needed: the callback may move their reports and findings out. Thread-safe; null to stop.
+  using CompletedFn = std::function<void(const std::string& job, const std::vector<gongkai::v1::ReportResult*>&)>;
   void SetOnCompleted(CompletedFn fn);
 
  private:

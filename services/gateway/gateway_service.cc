@@ -23,7 +23,7 @@ GatewayServiceImpl::GatewayServiceImpl(JobStore* store, Engine* engine, GatewayS
   if (engine_ != nullptr) {
     // The callback holds the running aggregates itself: a batch finishing during shutdown finds them alive.
     engine_->SetOnCompleted([running = running_](const std::string& job,
-                                                 const std::vector<const v1::ReportResult*>& results) {
+                                                 const std::vector<v1::ReportResult*>& results) {
       running->Add(job, results);
     });
   }

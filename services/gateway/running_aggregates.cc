@@ -35,7 +35,7 @@ std::shared_ptr<RunningAggregates::Job> RunningAggregates::Get(const std::string
   return j;
 }
 
-void RunningAggregates::Add(const std::string& job_id, const std::vector<const v1::ReportResult*>& results) {
+void RunningAggregates::Add(const std::string& job_id, const std::vector<v1::ReportResult*>& results) {
   if (results.empty()) return;
   std::shared_ptr<Job> job = Get(job_id, true);
   absl::MutexLock lock(&job->mu);
@@ -44,12 +44,12 @@ void RunningAggregates::Add(const std::string& job_id, const std::vector<const v
     return;
   }
   if (job->writer == nullptr) job->writer = stub_->AddReports(&job->context, &job->response);
-  for (const v1::ReportResult* result : results) {
+  for (v1::ReportResult* result : results) {
     ++job->fed;
     if (!result->has_report()) continue;  // a document that could not be parsed adds nothing up
     v1::CheckedReport checked;
-    *checked.mutable_report() = result->report();
-    *checked.mutable_findings() = result->findings();
+    checked.mutable_report()->Swap(result->mutable_report());
+    checked.mutable_findings()->Swap(result->mutable_findings());
     if (!job->writer->Write(checked)) {
       job->broken = true;
       Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",

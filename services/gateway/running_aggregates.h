@@ -28,8 +28,9 @@ class RunningAggregates {
   // Cancels the streams still open.
   ~RunningAggregates();
 
-  // Feeds results of `job` that the store has just marked done (each exactly once). Thread-safe.
-  void Add(const std::string& job, const std::vector<const gongkai::v1::ReportResult*>& results);
+  // Feeds results of `job` that the store has just marked done (each exactly once), moving their reports
+  // and findings out. Thread-safe.
+  void Add(const std::string& job, const std::vector<gongkai::v1::ReportResult*>& results);
 
   // The aggregate of `job`, whose store holds `results_done` finished results and takes no more. OK only
   // when all of them were fed here; FailedPrecondition (with why) when the caller must add the job up itself.

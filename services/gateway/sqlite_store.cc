@@ -264,22 +264,26 @@ class SqliteStore : public JobStore {
   absl::Status Release(const std::vector<WorkItem>& items, int max_attempts, absl::string_view reason) override {
     absl::MutexLock lock(&mu_);
     if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
+    Stmt fail(db_, "UPDATE documents SET status = 'done', failed = 1, result = ?, document = NULL "
+                   "WHERE job = ? AND seq = ? AND status = 'working'");
+    Stmt retry(db_, "UPDATE documents SET status = 'pending' WHERE job = ? AND seq = ? AND status = 'working'");
+    std::set<std::string> jobs;
     for (const WorkItem& item : items) {
       if (item.attempts + 1 >= max_attempts) {
         v1::ReportResult result;
         result.set_document_id(item.document.metadata().document_id());
         result.set_error(absl::StrCat("not processed after ", item.attempts + 1, " attempts: ", reason));
-        Stmt u(db_, "UPDATE documents SET status = 'done', failed = 1, result = ?, document = NULL "
-                    "WHERE job = ? AND seq = ? AND status = 'working'");
-        u.BindBlob(1, result.SerializeAsString()).Bind(2, item.job_id).Bind(3, item.seq);
-        u.Step();
+        sqlite3_reset(fail.get());
+        fail.BindBlob(1, result.SerializeAsString()).Bind(2, item.job_id).Bind(3, item.seq);
+        fail.Step();
       } else {
-        Stmt u(db_, "UPDATE documents SET status = 'pending' WHERE job = ? AND seq = ? AND status = 'working'");
-        u.Bind(1, item.job_id).Bind(2, item.seq);
-        u.Step();
+        sqlite3_reset(retry.get());
+        retry.Bind(1, item.job_id).Bind(2, item.seq);
+        retry.Step();
       }
-      MaybeFinish(item.job_id);
+      jobs.insert(item.job_id);
     }
+    for (const std::string& job : jobs) MaybeFinish(job);
     return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
   }
 

@@ -66,6 +66,29 @@ struct CellStream {
     storage.push_back(std::make_unique<std::string>(std::move(text)));
     return *storage.back();
   }
+
+  // Appends a line of one cell holding `text` (trimmed by the caller); nothing when it is empty.
+  void AddTextLine(std::string text, const Pos& pos);
+};
+
+// Builds one row of a real table (HTML, DOCX) at the end of a stream: its cells, blank or not, and the
+// row's text (its non-blank cells joined by spaces). Cells are appended as they come; Finish adds the line.
+class RowBuilder {
+ public:
+  // Starts a row at `pos` (table and row set by the caller). `stream` must outlive the builder.
+  RowBuilder(CellStream* stream, const Pos& pos);
+
+  // Appends a cell at `pos`: `text` trimmed by the caller, empty for a blank cell (a placeholder where a
+  // number belongs, never 0).
+  void AddCell(std::string text, const Pos& pos);
+
+  // Appends the row's line to the stream. Call once, after the last cell.
+  void Finish();
+
+ private:
+  CellStream* stream_;
+  StreamLine line_;
+  std::string text_;
 };
 
 }  // namespace gongkai::parser

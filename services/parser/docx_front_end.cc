@@ -86,7 +86,7 @@ class DocxWalker {
       } else if (Is(n, "sdt") || Is(n, "sdtContent") || Is(n, "customXml") || Is(n, "ins") || Is(n, "smartTag")) {
         PushChildren(n, &stack);
       }
-      if (cells_ > options_.max_cells) return TooManyCells();
+      if (TooManyCellsSoFar()) return TooManyCells();
     }
     return absl::OkStatus();
   }
@@ -97,6 +97,8 @@ class DocxWalker {
     for (const xmlNode* c = n->children; c != nullptr; c = c->next) children.push_back(c);
     for (auto it = children.rbegin(); it != children.rend(); ++it) stack->push_back(*it);
   }
+
+  bool TooManyCellsSoFar() const { return static_cast<int64_t>(stream_->cells.size()) > options_.max_cells; }
 
   absl::Status TooManyCells() const {
     return absl::InvalidArgumentError(absl::StrCat("the document has more than ", options_.max_cells,
@@ -109,18 +111,9 @@ class DocxWalker {
     absl::string_view trimmed = TrimSpace(text);
     if (trimmed.empty()) return;
     ++paragraph_;
-    StreamLine line;
-    line.first_cell = static_cast<uint32_t>(stream_->cells.size());
-    line.cell_count = 1;
-    line.pos.line = static_cast<int32_t>(xmlGetLineNo(const_cast<xmlNode*>(p)));
-    StreamCell cell;
-    cell.text = stream_->Own(std::string(trimmed));
-    cell.pos = line.pos;
-    cell.value = ClassifyValue(cell.text);
-    line.text = cell.text;
-    stream_->cells.push_back(cell);
-    stream_->lines.push_back(line);
-    ++cells_;
+    Pos pos;
+    pos.line = static_cast<int32_t>(xmlGetLineNo(const_cast<xmlNode*>(p)));
+    stream_->AddTextLine(std::string(trimmed), pos);
   }
 
   absl::Status AddTable(const xmlNode* tbl) {
@@ -130,13 +123,11 @@ class DocxWalker {
     for (const xmlNode* tr = tbl->children; tr != nullptr; tr = tr->next) {
       if (!Is(tr, "tr")) continue;
       ++row_index;
-      StreamLine line;
-      line.table_row = true;
-      line.first_cell = static_cast<uint32_t>(stream_->cells.size());
-      line.pos.line = static_cast<int32_t>(xmlGetLineNo(const_cast<xmlNode*>(tr)));
-      line.pos.table = table;
-      line.pos.row = row_index;
-      std::string row_text;
+      Pos row_pos;
+      row_pos.line = static_cast<int32_t>(xmlGetLineNo(const_cast<xmlNode*>(tr)));
+      row_pos.table = table;
+      row_pos.row = row_index;
+      RowBuilder row(stream_, row_pos);
       int cell_index = 0;
       for (const xmlNode* tc = tr->children; tc != nullptr; tc = tc->next) {
         // Cells may sit inside content controls.
@@ -157,26 +148,12 @@ class DocxWalker {
           if (Is(c, "tbl")) nested.push_back(c);
           if (Is(c, "p") || Is(c, "sdt") || Is(c, "customXml")) RunText(c, &text);
         }
-        absl::string_view trimmed = TrimSpace(text);
-        StreamCell cell;
-        cell.pos = line.pos;
-        cell.pos.cell = cell_index;
-        if (trimmed.empty()) {
-          cell.blank = true;
-          cell.value.kind = CellValue::Kind::kPlaceholder;
-        } else {
-          cell.text = stream_->Own(std::string(trimmed));
-          cell.value = ClassifyValue(cell.text);
-          if (!row_text.empty()) row_text.push_back(' ');
-          row_text.append(cell.text.data(), cell.text.size());
-        }
-        stream_->cells.push_back(cell);
-        ++line.cell_count;
-        ++cells_;
+        Pos cell_pos = row_pos;
+        cell_pos.cell = cell_index;
+        row.AddCell(std::string(TrimSpace(text)), cell_pos);
       }
-      line.text = stream_->Own(std::move(row_text));
-      stream_->lines.push_back(line);
-      if (cells_ > options_.max_cells) return TooManyCells();
+      row.Finish();
+      if (TooManyCellsSoFar()) return TooManyCells();
     }
     // Tables inside cells are read as tables of their own, after the one that holds them.
     for (const xmlNode* n : nested) {
@@ -190,7 +167,6 @@ class DocxWalker {
   const DocxFrontEndOptions& options_;
   int table_index_ = 0;
   int paragraph_ = 0;
-  int64_t cells_ = 0;
 };
 
 struct ZipCloser {

@@ -180,13 +180,15 @@ class HtmlWalker {
       for (unsigned i = children->length; i > 0; --i) {
         stack.push_back({static_cast<const GumboNode*>(children->data[i - 1]), false});
       }
-      if (cells_ > options_.max_cells) return TooManyCells();
+      if (TooManyCellsSoFar()) return TooManyCells();
     }
     Flush();
-    return cells_ > options_.max_cells ? TooManyCells() : absl::OkStatus();
+    return TooManyCellsSoFar() ? TooManyCells() : absl::OkStatus();
   }
 
  private:
+  bool TooManyCellsSoFar() const { return static_cast<int64_t>(stream_->cells.size()) > options_.max_cells; }
+
   absl::Status TooManyCells() const {
     return absl::InvalidArgumentError(
         absl::StrCat("the page has more than ", options_.max_cells, " table cells; an annual report has a few hundred"));
@@ -203,20 +205,7 @@ class HtmlWalker {
   // Ends the current block of text as a line with one cell.
   void Flush() {
     absl::string_view trimmed = TrimSpace(block_);
-    if (!trimmed.empty()) {
-      StreamLine line;
-      line.first_cell = static_cast<uint32_t>(stream_->cells.size());
-      line.cell_count = 1;
-      line.pos = PosOf(block_pos_);
-      StreamCell cell;
-      cell.text = stream_->Own(CollapseSpaces(trimmed));
-      cell.pos = line.pos;
-      cell.value = ClassifyValue(cell.text);
-      line.text = cell.text;
-      stream_->cells.push_back(cell);
-      stream_->lines.push_back(line);
-      ++cells_;
-    }
+    if (!trimmed.empty()) stream_->AddTextLine(CollapseSpaces(trimmed), PosOf(block_pos_));
     block_.clear();
   }
 
@@ -259,14 +248,11 @@ class HtmlWalker {
     }
     for (const GumboNode* tr : rows) {
       ++row_index;
-      StreamLine line;
-      line.table_row = true;
-      line.first_cell = static_cast<uint32_t>(stream_->cells.size());
-      line.pos = PosOf(tr->v.element.start_pos);
-      line.pos.table = table_index_;
-      line.pos.row = row_index;
+      Pos row_pos = PosOf(tr->v.element.start_pos);
+      row_pos.table = table_index_;
+      row_pos.row = row_index;
+      RowBuilder row(stream_, row_pos);
       int cell_index = 0;
-      std::string row_text;
       const GumboVector& children = tr->v.element.children;
       for (unsigned i = 0; i < children.length; ++i) {
         const GumboNode* td = static_cast<const GumboNode*>(children.data[i]);
@@ -275,28 +261,14 @@ class HtmlWalker {
         ++cell_index;
         std::string text;
         CollectText(td, &text);
-        std::string collapsed = CollapseSpaces(TrimSpace(text));
-        StreamCell cell;
-        cell.pos = PosOf(td->v.element.start_pos);
-        cell.pos.table = table_index_;
-        cell.pos.row = row_index;
-        cell.pos.cell = cell_index;
-        if (collapsed.empty()) {
-          cell.blank = true;
-          cell.value.kind = CellValue::Kind::kPlaceholder;
-        } else {
-          cell.text = stream_->Own(std::move(collapsed));
-          cell.value = ClassifyValue(cell.text);
-          if (!row_text.empty()) row_text.push_back(' ');
-          row_text.append(cell.text.data(), cell.text.size());
-        }
-        stream_->cells.push_back(cell);
-        ++line.cell_count;
-        ++cells_;
+        Pos cell_pos = PosOf(td->v.element.start_pos);
+        cell_pos.table = table_index_;
+        cell_pos.row = row_index;
+        cell_pos.cell = cell_index;
+        row.AddCell(CollapseSpaces(TrimSpace(text)), cell_pos);
       }
-      line.text = stream_->Own(std::move(row_text));
-      stream_->lines.push_back(line);
-      if (cells_ > options_.max_cells) return TooManyCells();
+      row.Finish();
+      if (TooManyCellsSoFar()) return TooManyCells();
     }
     return absl::OkStatus();
   }
@@ -307,7 +279,6 @@ class HtmlWalker {
   std::string block_;
   GumboSourcePosition block_pos_{};
   int table_index_ = 0;
-  int64_t cells_ = 0;
 };
 
 // <meta name="ArticleTitle" content="…"> (Chinese government CMS pages), else <title> up to the site

@@ -1129,16 +1129,6 @@ class Recognizer {
 
 }  // namespace
 
-void Pos::ToProto(v1::SourcePosition* out) const {
-  out->set_line(line);
-  out->set_column(column);
-  out->set_byte_offset(byte_offset);
-  out->set_page(page);
-  out->set_table(table);
-  out->set_row(row);
-  out->set_cell(cell);
-}
-
 int DetectSectionHeading(absl::string_view line, int current) {
   line = StripMarkup(line);
   if (line.empty()) return 0;

@@ -180,26 +180,46 @@ class GatewayE2E : public ::testing::Test {
     std::filesystem::create_directories(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // An in-process gateway over `replicas`: its store in this test's folder, its engine started with `eo`
+  // (targets filled in when empty), its service on loopback. The engine stops before the rest goes.
+  struct InProcessGateway {
+    std::unique_ptr<gateway::JobStore> store;
+    std::unique_ptr<gateway::Engine> engine;
+    std::unique_ptr<gateway::GatewayServiceImpl> service;
+    std::unique_ptr<Server> server;
+    ~InProcessGateway() {
+      if (engine != nullptr) engine->Stop();
+    }
+  };
+  std::unique_ptr<InProcessGateway> StartGateway(const Replicas& replicas, gateway::EngineOptions eo,
+                                                 gateway::GatewayServiceOptions go = {}) {
+    auto gw = std::make_unique<InProcessGateway>();
+    auto store = gateway::OpenSqliteStore((dir_ / "jobs.sqlite").string());
+    EXPECT_TRUE(store.ok()) << store.status();
+    gw->store = std::move(*store);
+    if (eo.parser_target.empty()) eo.parser_target = replicas.ParserTarget();
+    if (eo.validator_target.empty()) eo.validator_target = replicas.ValidatorTarget();
+    gw->engine = std::make_unique<gateway::Engine>(gw->store.get(), eo);
+    EXPECT_TRUE(gw->engine->Start().ok());
+    go.aggregator_target = replicas.aggregator->local_address();
+    gw->service = std::make_unique<gateway::GatewayServiceImpl>(gw->store.get(), gw->engine.get(), go);
+    gw->server = StartServer({{gw->service.get(), v1::GatewayService::service_full_name()}});
+    return gw;
+  }
+
   std::filesystem::path dir_;
   static inline int counter_ = 0;
 };
 
 TEST_F(GatewayE2E, ABatchThroughTwoParserAndTwoValidatorReplicas) {
   Replicas replicas;
-  auto store = gateway::OpenSqliteStore((dir_ / "jobs.sqlite").string());
-  ASSERT_TRUE(store.ok());
   gateway::EngineOptions eo;
-  eo.parser_target = replicas.ParserTarget();
-  eo.validator_target = replicas.ValidatorTarget();
   eo.batch_size = 8;
-  gateway::Engine engine(store->get(), eo);
-  ASSERT_TRUE(engine.Start().ok());
   gateway::GatewayServiceOptions go;
-  go.aggregator_target = replicas.aggregator->local_address();
   go.watch_interval = absl::Milliseconds(50);
-  gateway::GatewayServiceImpl service(store->get(), &engine, go);
-  auto gw = StartServer({{&service, v1::GatewayService::service_full_name()}});
-  GatewayClient client(gw->local_address());
+  auto gw = StartGateway(replicas, eo, go);
+  GatewayClient client(gw->server->local_address());
   // A job fed in two calls, then sealed; a document submitted twice counts once.
   std::string job = client.Submit(0, 60, /*bad=*/true, /*seal=*/false);
   client.Submit(50, 120, false, /*seal=*/true, job);
@@ -241,7 +261,9 @@ TEST_F(GatewayE2E, ABatchThroughTwoParserAndTwoValidatorReplicas) {
   }
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(aggregate, expected));
   {
-    gateway::GatewayServiceImpl fresh(store->get(), nullptr, go);
+    gateway::GatewayServiceOptions fresh_options = go;
+    fresh_options.aggregator_target = replicas.aggregator->local_address();
+    gateway::GatewayServiceImpl fresh(gw->store.get(), nullptr, fresh_options);
     auto fresh_server = StartServer({{&fresh, v1::GatewayService::service_full_name()}});
     GatewayClient fresh_client(fresh_server->local_address());
     v1::Aggregate from_store;
@@ -270,26 +292,16 @@ TEST_F(GatewayE2E, ABatchThroughTwoParserAndTwoValidatorReplicas) {
   // Another caller does not see the job.
   v1::Aggregate other;
   EXPECT_EQ(client.Summary(job, &other, "another-office").error_code(), grpc::StatusCode::NOT_FOUND);
-  engine.Stop();
 }
 
 TEST_F(GatewayE2E, AParserReplicaThatDiesMidBatchCostsOnlyARetry) {
   Replicas replicas;
-  auto store = gateway::OpenSqliteStore((dir_ / "jobs.sqlite").string());
-  ASSERT_TRUE(store.ok());
   gateway::EngineOptions eo;
-  eo.parser_target = replicas.ParserTarget();
-  eo.validator_target = replicas.ValidatorTarget();
   eo.batch_size = 4;
   eo.workers = 2;
   eo.call_deadline = absl::Seconds(5);
-  gateway::Engine engine(store->get(), eo);
-  ASSERT_TRUE(engine.Start().ok());
-  gateway::GatewayServiceOptions go;
-  go.aggregator_target = replicas.aggregator->local_address();
-  gateway::GatewayServiceImpl service(store->get(), &engine, go);
-  auto gw = StartServer({{&service, v1::GatewayService::service_full_name()}});
-  GatewayClient client(gw->local_address());
+  auto gw = StartGateway(replicas, eo);
+  GatewayClient client(gw->server->local_address());
   std::string job = client.Submit(0, 400, false, true);
   // Kill one parser replica once the job is under way.
   absl::Time until = absl::Now() + absl::Seconds(30);
@@ -297,7 +309,6 @@ TEST_F(GatewayE2E, AParserReplicaThatDiesMidBatchCostsOnlyARetry) {
   replicas.parsers[0]->Shutdown();
   ASSERT_TRUE(client.WaitDone(job, absl::Seconds(120)));
   ExpectEveryReportOnce(client.Results(job), 400, false);
-  engine.Stop();
 }
 
 // A parser that answers after `delay` (longer than the gateway's deadline: a hung replica).
@@ -320,26 +331,17 @@ TEST_F(GatewayE2E, AHungReplicaMeetsTheDeadlineAndTheBatchIsRetriedElsewhere) {
   Replicas replicas;
   SlowParser slow(absl::Seconds(30));
   auto hung = StartServer({{&slow, v1::ParserService::service_full_name()}});
-  auto store = gateway::OpenSqliteStore((dir_ / "jobs.sqlite").string());
-  ASSERT_TRUE(store.ok());
   gateway::EngineOptions eo;
   eo.parser_target = absl::StrCat("ipv4:", hung->local_address(), ",", replicas.parsers[0]->local_address());
-  eo.validator_target = replicas.ValidatorTarget();
   eo.batch_size = 5;
   eo.call_deadline = absl::Milliseconds(300);
   eo.backoff_initial = absl::Milliseconds(20);
-  gateway::Engine engine(store->get(), eo);
-  ASSERT_TRUE(engine.Start().ok());
-  gateway::GatewayServiceOptions go;
-  go.aggregator_target = replicas.aggregator->local_address();
-  gateway::GatewayServiceImpl service(store->get(), &engine, go);
-  auto gw = StartServer({{&service, v1::GatewayService::service_full_name()}});
-  GatewayClient client(gw->local_address());
+  auto gw = StartGateway(replicas, eo);
+  GatewayClient client(gw->server->local_address());
   std::string job = client.Submit(0, 40, false, true);
   ASSERT_TRUE(client.WaitDone(job, absl::Seconds(120)));
   EXPECT_GT(slow.calls.load(), 0);  // the hung replica was called, timed out, and the work went elsewhere
   ExpectEveryReportOnce(client.Results(job), 40, false);
-  engine.Stop();
 }
 
 TEST_F(GatewayE2E, AGatewayKilledMidJobAndRestartedCountsEveryReportOnce) {

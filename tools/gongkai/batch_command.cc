@@ -45,16 +45,10 @@ void AddCaller(grpc::ClientContext* context, const std::string& caller) {
 int RunAgainst(const std::string& address, const Args& args, const std::vector<std::string>& files) {
   std::string caller = args.Value("caller", "gongkai-cli");
   std::string level = args.Value("level", "county");
-  std::vector<aggregator::ExpectedOrgan> expected;
-  if (!args.Value("regions").empty()) {
-    absl::StatusOr<std::string> csv = ReadFile(args.Value("regions"));
-    auto parsed = csv.ok() ? aggregator::ParseExpectedOrgans(*csv)
-                           : absl::StatusOr<std::vector<aggregator::ExpectedOrgan>>(csv.status());
-    if (!parsed.ok()) {
-      std::fprintf(stderr, "gongkai: %s\n", std::string(parsed.status().message()).c_str());
-      return 2;
-    }
-    expected = *parsed;
+  absl::StatusOr<std::vector<aggregator::ExpectedOrgan>> expected = LoadExpectedOrgans(args.Value("regions"));
+  if (!expected.ok()) {
+    std::fprintf(stderr, "gongkai: %s\n", std::string(expected.status().message()).c_str());
+    return 2;
   }
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxSendMessageSize(256 << 20);
@@ -176,7 +170,7 @@ int RunAgainst(const std::string& address, const Args& args, const std::vector<s
   std::string out_dir = args.Value("out", "gongkai-summary");
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
-  v1::Summary summary = aggregator::Summarize(aggregate, level, expected);
+  v1::Summary summary = aggregator::Summarize(aggregate, level, *expected);
   if (!WriteExportsAndPrint(out_dir, summary, rows, reports_csv)) return 2;
   if (failed > 0 && exit_code == 0) exit_code = 2;
   return exit_code;

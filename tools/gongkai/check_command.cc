@@ -78,14 +78,6 @@ struct Checked {
 
 }  // namespace
 
-absl::StatusOr<v1::RuleConfig> LoadRuleConfig(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  absl::StatusOr<v1::RuleConfig> parsed = validator::ParseRuleConfig(*text);
-  if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", parsed.status().message()));
-  return parsed;
-}
-
 int RunRules(int argc, char** argv) {
   ArgSpec spec{{"json", "help"}, {"rules"}};
   absl::StatusOr<Args> args = ParseArgs(argc, argv, 2, spec);
@@ -93,18 +85,7 @@ int RunRules(int argc, char** argv) {
     std::fputs("usage: gongkai rules [--json] [--rules RULES.textproto]\n", stderr);
     return args.ok() ? 0 : 2;
   }
-  v1::RuleConfig config;
-  if (!args->Value("rules").empty()) {
-    absl::StatusOr<std::string> text = ReadFile(args->Value("rules"));
-    absl::StatusOr<v1::RuleConfig> parsed =
-        text.ok() ? validator::ParseRuleConfig(*text) : absl::StatusOr<v1::RuleConfig>(text.status());
-    if (!parsed.ok()) {
-      std::fprintf(stderr, "gongkai rules: %s\n", std::string(parsed.status().message()).c_str());
-      return 2;
-    }
-    config = *parsed;
-  }
-  absl::StatusOr<validator::Validator> v = validator::Validator::Create(config);
+  absl::StatusOr<validator::Validator> v = LoadValidator(args->Value("rules"));
   if (!v.ok()) {
     std::fprintf(stderr, "gongkai rules: %s\n", std::string(v.status().message()).c_str());
     return 2;
@@ -133,22 +114,7 @@ int RunCheck(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return args.ok() && args->Has("help") ? 0 : 2;
   }
-  v1::RuleConfig config;
-  if (!args->Value("rules").empty()) {
-    absl::StatusOr<std::string> text = ReadFile(args->Value("rules"));
-    if (!text.ok()) {
-      std::fprintf(stderr, "gongkai check: %s\n", std::string(text.status().message()).c_str());
-      return 2;
-    }
-    absl::StatusOr<v1::RuleConfig> parsed = validator::ParseRuleConfig(*text);
-    if (!parsed.ok()) {
-      std::fprintf(stderr, "gongkai check: %s: %s\n", args->Value("rules").c_str(),
-                   std::string(parsed.status().message()).c_str());
-      return 2;
-    }
-    config = *parsed;
-  }
-  absl::StatusOr<validator::Validator> validator = validator::Validator::Create(config);
+  absl::StatusOr<validator::Validator> validator = LoadValidator(args->Value("rules"));
   if (!validator.ok()) {
     std::fprintf(stderr, "gongkai check: %s\n", std::string(validator.status().message()).c_str());
     return 2;

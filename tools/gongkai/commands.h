@@ -10,6 +10,8 @@
 #include "absl/status/statusor.h"
 #include "gongkai/v1/validator_service.pb.h"
 #include "services/aggregator/exports.h"
+#include "services/aggregator/summary.h"
+#include "services/validator/validator.h"
 
 namespace gongkai::cli {
 
@@ -37,6 +39,13 @@ bool WriteExportsAndPrint(const std::string& dir, const gongkai::v1::Summary& su
 
 // A rule configuration file (protobuf text format); InvalidArgument names the file and the line.
 absl::StatusOr<gongkai::v1::RuleConfig> LoadRuleConfig(const std::string& path);
+
+// The validator with the rule configuration at `rules_path` (the --rules flag), or the defaults when empty.
+absl::StatusOr<gongkai::validator::Validator> LoadValidator(const std::string& rules_path);
+
+// The organs expected to report (the --regions CSV: name,region_code,level); none when `path` is empty.
+// InvalidArgument names the file and the line.
+absl::StatusOr<std::vector<gongkai::aggregator::ExpectedOrgan>> LoadExpectedOrgans(const std::string& path);
 
 // Reads a whole file; NotFound / PermissionDenied name the file.
 absl::StatusOr<std::string> ReadFile(const std::string& path);

@@ -83,8 +83,6 @@ bool WriteExportsAndPrint(const std::string& dir, const v1::Summary& summary,
   return true;
 }
 
-absl::StatusOr<v1::RuleConfig> LoadRuleConfig(const std::string& path);
-
 int RunSummarize(int argc, char** argv) {
   ArgSpec spec{{"help", "include-errors"}, {"regions", "level", "out", "rules"}};
   absl::StatusOr<Args> args = ParseArgs(argc, argv, 2, spec);
@@ -95,28 +93,12 @@ int RunSummarize(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return args.ok() && args->Has("help") ? 0 : 2;
   }
-  std::vector<aggregator::ExpectedOrgan> expected;
-  if (!args->Value("regions").empty()) {
-    absl::StatusOr<std::string> csv = ReadFile(args->Value("regions"));
-    absl::StatusOr<std::vector<aggregator::ExpectedOrgan>> parsed =
-        csv.ok() ? aggregator::ParseExpectedOrgans(*csv) : absl::StatusOr<std::vector<aggregator::ExpectedOrgan>>(csv.status());
-    if (!parsed.ok()) {
-      std::fprintf(stderr, "gongkai summarize: %s: %s\n", args->Value("regions").c_str(),
-                   std::string(parsed.status().message()).c_str());
-      return 2;
-    }
-    expected = std::move(*parsed);
+  absl::StatusOr<std::vector<aggregator::ExpectedOrgan>> expected = LoadExpectedOrgans(args->Value("regions"));
+  if (!expected.ok()) {
+    std::fprintf(stderr, "gongkai summarize: %s\n", std::string(expected.status().message()).c_str());
+    return 2;
   }
-  v1::RuleConfig config;
-  if (!args->Value("rules").empty()) {
-    absl::StatusOr<v1::RuleConfig> loaded = LoadRuleConfig(args->Value("rules"));
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "gongkai summarize: %s\n", std::string(loaded.status().message()).c_str());
-      return 2;
-    }
-    config = *loaded;
-  }
-  absl::StatusOr<validator::Validator> validator = validator::Validator::Create(config);
+  absl::StatusOr<validator::Validator> validator = LoadValidator(args->Value("rules"));
   if (!validator.ok()) {
     std::fprintf(stderr, "gongkai summarize: %s\n", std::string(validator.status().message()).c_str());
     return 2;
@@ -165,7 +147,7 @@ int RunSummarize(int argc, char** argv) {
     reports_csv += aggregator::ReportsCsv::Row(names[i], reports[i], findings[i], place);
     for (const auto& f : findings[i]) rows.push_back({names[i], reports[i].agency(), place.region, f});
   }
-  v1::Summary summary = aggregator::Summarize(aggregate, level, expected);
+  v1::Summary summary = aggregator::Summarize(aggregate, level, *expected);
   if (!WriteExportsAndPrint(out_dir.string(), summary, rows, reports_csv)) return 2;
   return exit_code;
 }
