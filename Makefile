@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES := cmake g++ ninja-build pkg-config \
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
   libabsl-dev libutf8proc-dev libgtest-dev libgmock-dev libbenchmark-dev \
-  libgumbo-dev libzip-dev libxml2-dev libpoppler-cpp-dev libxlsxwriter-dev libsqlite3-dev python3-grpcio python3-grpc-tools
+  libgumbo-dev libzip-dev libxml2-dev libpoppler-cpp-dev libxlsxwriter-dev libsqlite3-dev python3-grpcio python3-grpc-tools openssl
 
 .PHONY: all deps configure build test demo bench clean
 

@@ -31,8 +31,10 @@ struct ServerOptions {
   absl::Duration drain = absl::Seconds(2);   // NOT_SERVING is announced this long before shutdown
   absl::Duration shutdown_grace = absl::Seconds(10);  // calls in flight get this long to finish
   bool enable_reflection = true;
-  // Null: plaintext. Set for TLS or mutual TLS.
+  // Null: plaintext. Set for TLS or mutual TLS (common/tls.h).
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // True when the credentials verify client certificates (mutual TLS), so callers may be named by them.
+  bool verifies_client_certificates = false;
 };
 
 // A service to register, with its full name for the health service ("gongkai.v1.ParserService").

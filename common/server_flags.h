@@ -9,7 +9,10 @@
 namespace gongkai {
 
 // Parses argv (after applying environment fallbacks) and returns the server options for `name`,
-// listening on 127.0.0.1:`default_port` unless --address (or GONGKAI_ADDRESS) says otherwise.
+// listening on 127.0.0.1:`default_port` unless --address (or GONGKAI_ADDRESS) says otherwise, with TLS
+// from --tls_cert/--tls_key (mutual TLS with --tls_client_ca). Settings that cannot work (an unreadable
+// certificate, plaintext on a non-loopback address without --plaintext) print the reason and exit(2):
+// this is binary glue, never linked into a library.
 ServerOptions ParseServerFlags(int argc, char** argv, absl::string_view name, int default_port);
 
 // The default ports of the four services.

@@ -9,12 +9,6 @@
 
 namespace gongkai::gateway {
 
-absl::StatusOr<std::string> HeaderCaller(const grpc::ServerContext& context) {
-  auto it = context.client_metadata().find("x-gongkai-caller");
-  if (it == context.client_metadata().end()) return std::string("anonymous");
-  return std::string(it->second.data(), it->second.size());
-}
-
 GatewayServiceImpl::GatewayServiceImpl(JobStore* store, Engine* engine, GatewayServiceOptions options)
     : store_(store), engine_(engine), options_(std::move(options)) {
   aggregator_ = v1::AggregatorService::NewStub(

@@ -11,16 +11,12 @@
 #include "absl/time/time.h"
 #include "gongkai/v1/aggregator_service.grpc.pb.h"
 #include "gongkai/v1/gateway_service.grpc.pb.h"
+#include "services/gateway/callers.h"
 #include "services/gateway/engine.h"
 #include "services/gateway/running_aggregates.h"
 #include "services/gateway/store.h"
 
 namespace gongkai::gateway {
-
-// Who is calling. The default reads the "x-gongkai-caller" header (any caller may name itself: for local
-// use); deployments authenticate callers by mutual-TLS identity or bearer token instead.
-using Authenticator = std::function<absl::StatusOr<std::string>(const grpc::ServerContext&)>;
-absl::StatusOr<std::string> HeaderCaller(const grpc::ServerContext& context);
 
 struct GatewayServiceOptions {
   std::string aggregator_target;
@@ -28,6 +24,7 @@ struct GatewayServiceOptions {
   absl::Duration watch_interval = absl::Milliseconds(500);
   absl::Duration summary_deadline = absl::Minutes(10);
   int max_page_size = 1000;
+  // Who is calling (callers.h). The default trusts the x-gongkai-caller header: for local use only.
   Authenticator authenticate = HeaderCaller;
 };
 

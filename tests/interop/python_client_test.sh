@@ -10,31 +10,13 @@ py=/usr/bin/python3
 if ! "$py" -c 'import grpc, grpc_tools' 2>/dev/null; then
   echo "python3-grpcio and python3-grpc-tools are needed (make deps installs them)"; exit 1
 fi
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$here/../testing/services.sh"
 
 "$py" -m grpc_tools.protoc -I "$protos" --python_out="$work" --grpc_python_out="$work" "$protos"/gongkai/v1/*.proto
 "$py" -m grpc_tools.protoc -I "$here/protos" --python_out="$work" --grpc_python_out="$work" \
   "$here/protos/reflection_v1alpha.proto"
 touch "$work/gongkai/__init__.py" "$work/gongkai/v1/__init__.py"
 
-base=$(( 20000 + RANDOM % 20000 ))
-start() {  # name binary port [flags...]
-  local name="$1" bin="$2" port="$3"; shift 3
-  "$bin" --address "127.0.0.1:$port" --drain_seconds 0 "$@" 2>"$work/$name.log" &
-  pids+=($!)
-  for _ in $(seq 100); do
-    grep -q '"serving"' "$work/$name.log" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "$name did not start:"; cat "$work/$name.log"; exit 1
-}
 start parser "$parser_bin" "$base"
 start validator "$validator_bin" $((base + 1))
 start aggregator "$aggregator_bin" $((base + 2))

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "common/logging.h"
 #include "common/server.h"
+#include "common/tls.h"
 #include "gongkai/v1/gateway_service.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "services/aggregator/aggregate.h"
@@ -30,20 +32,38 @@ namespace gongkai::cli {
 namespace {
 
 constexpr char kBatchUsage[] =
-    "usage: gongkai batch --gateway HOST:PORT [--out DIR] [--caller NAME] [--level L] [--regions F] FILE_OR_DIR...\n"
+    "usage: gongkai batch --gateway HOST:PORT [--out DIR] [--caller NAME] [--level L] [--regions F]\n"
+    "                     [--tls_ca F [--tls_cert F --tls_key F]] [--token T] FILE_OR_DIR...\n"
     "       gongkai local [--out DIR] [--level L] [--regions F] [--workers N] FILE_OR_DIR...\n"
     "  Submits the reports as one job, shows its progress, and writes the summary and findings exports\n"
     "  (summary.json, regions.csv, reports.csv, summary.xlsx, summary.html) into DIR (default gongkai-summary).\n"
     "  local starts the parser, validator, aggregator and gateway in this process on loopback ports and runs\n"
-    "  the same batch through them over gRPC; its job store is DIR/jobs.sqlite.\n";
+    "  the same batch through them over gRPC; its job store is DIR/jobs.sqlite.\n"
+    "  --tls_ca speaks TLS to the gateway (with --tls_cert/--tls_key: mutual TLS, the certificate names the\n"
+    "  caller); --token (or env GONGKAI_TOKEN) sends 'authorization: Bearer T'; --caller names the caller to a\n"
+    "  gateway that trusts the header (local use).\n";
 
-void AddCaller(grpc::ClientContext* context, const std::string& caller) {
-  if (!caller.empty()) context->AddMetadata("x-gongkai-caller", caller);
+// Who this client is: a bearer token when given, and the self-chosen name for gateways that trust it.
+struct Identity {
+  std::string caller;
+  std::string token;
+};
+
+void AddCaller(grpc::ClientContext* context, const Identity& identity) {
+  if (!identity.caller.empty()) context->AddMetadata("x-gongkai-caller", identity.caller);
+  if (!identity.token.empty()) context->AddMetadata("authorization", "Bearer " + identity.token);
 }
 
 // Submits, watches, and exports. Returns the exit code.
 int RunAgainst(const std::string& address, const Args& args, const std::vector<std::string>& files) {
-  std::string caller = args.Value("caller", "gongkai-cli");
+  Identity caller{args.Value("caller", "gongkai-cli"), args.Value("token")};
+  if (caller.token.empty() && std::getenv("GONGKAI_TOKEN") != nullptr) caller.token = std::getenv("GONGKAI_TOKEN");
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      MakeChannelCredentials({args.Value("tls_ca"), args.Value("tls_cert"), args.Value("tls_key")});
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "gongkai: %s\n", std::string(credentials.status().message()).c_str());
+    return 2;
+  }
   std::string level = args.Value("level", "county");
   absl::StatusOr<std::vector<aggregator::ExpectedOrgan>> expected = LoadExpectedOrgans(args.Value("regions"));
   if (!expected.ok()) {
@@ -53,7 +73,7 @@ int RunAgainst(const std::string& address, const Args& args, const std::vector<s
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxSendMessageSize(256 << 20);
   channel_args.SetMaxReceiveMessageSize(256 << 20);
-  auto stub = v1::GatewayService::NewStub(grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), channel_args));
+  auto stub = v1::GatewayService::NewStub(grpc::CreateCustomChannel(address, *credentials, channel_args));
   // Submit: one document per message, read from disk as it is sent (the batch is never held whole).
   v1::SubmitResponse submitted;
   int exit_code = 0;
@@ -177,7 +197,7 @@ int RunAgainst(const std::string& address, const Args& args, const std::vector<s
 }
 
 absl::StatusOr<Args> ParseBatchArgs(int argc, char** argv) {
-  ArgSpec spec{{"help"}, {"gateway", "out", "caller", "level", "regions", "workers"}};
+  ArgSpec spec{{"help"}, {"gateway", "out", "caller", "level", "regions", "workers", "tls_ca", "tls_cert", "tls_key", "token"}};
   return ParseArgs(argc, argv, 2, spec);
 }
 
