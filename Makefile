@@ -7,10 +7,9 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-DEB_PACKAGES := cmake g++ ninja-build pkg-config \
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
-  libabsl-dev libutf8proc-dev libgtest-dev libgmock-dev libbenchmark-dev \
-  libgumbo-dev libzip-dev libxml2-dev libpoppler-cpp-dev libxlsxwriter-dev libsqlite3-dev python3-grpcio python3-grpc-tools openssl
+# What builds the binaries (the container image installs the same list), plus what the tests and benchmarks use.
+DEB_PACKAGES := $(shell grep -v '^\#' deploy/build-packages.txt) \
+  libgtest-dev libgmock-dev libbenchmark-dev python3-grpcio python3-grpc-tools python3-yaml openssl
 
 .PHONY: all deps configure build test demo bench clean
 
@@ -18,6 +17,7 @@ all: build
 
 deps:
 	@./scripts/install-deps.sh $(DEB_PACKAGES)
+	@command -v kubectl >/dev/null || ./scripts/install-deps.sh kubernetes-client  # renders the overlays in tests
 
 configure: deps
 	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)

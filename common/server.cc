@@ -48,6 +48,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     return absl::UnavailableError(
         absl::StrCat("could not listen on ", options.address, " (address in use or not valid)"));
   }
+  if (!options.health_address.empty()) {
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(options.health_address, grpc::InsecureServerCredentials(), &server->health_port_);
+    health_builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 16);
+    health_builder.SetMaxReceiveMessageSize(4096);
+    server->health_server_ = health_builder.BuildAndStart();
+    if (server->health_server_ == nullptr || server->health_port_ == 0) {
+      server->server_->Shutdown();
+      return absl::UnavailableError(absl::StrCat("could not listen for health checks on ", options.health_address));
+    }
+    Log(LogSeverity::kInfo, "health listener",
+        {{"service", options.name}, {"address", options.health_address}, {"port", absl::StrCat(server->health_port_)}});
+  }
   server->SetServing(false);
   Log(LogSeverity::kInfo, "listening",
       {{"service", options.name}, {"address", options.address}, {"port", absl::StrCat(server->port_)}});
@@ -59,11 +72,13 @@ Server::~Server() { Shutdown(); }
 std::string Server::local_address() const { return absl::StrCat("127.0.0.1:", port_); }
 
 void Server::SetServing(bool serving) {
-  if (server_ == nullptr) return;
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health == nullptr) return;
-  health->SetServingStatus("", serving);
-  for (const ServiceEntry& entry : services_) health->SetServingStatus(entry.full_name, serving);
+  for (grpc::Server* s : {server_.get(), health_server_.get()}) {
+    if (s == nullptr) continue;
+    grpc::HealthCheckServiceInterface* health = s->GetHealthCheckService();
+    if (health == nullptr) continue;
+    health->SetServingStatus("", serving);
+    for (const ServiceEntry& entry : services_) health->SetServingStatus(entry.full_name, serving);
+  }
 }
 
 void Server::Shutdown() {
@@ -76,6 +91,10 @@ void Server::Shutdown() {
   }
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.shutdown_grace));
   server_->Wait();
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
+  }
   Log(LogSeverity::kInfo, "stopped", {{"service", options_.name}});
 }
 

@@ -31,6 +31,9 @@ struct ServerOptions {
   absl::Duration drain = absl::Seconds(2);   // NOT_SERVING is announced this long before shutdown
   absl::Duration shutdown_grace = absl::Seconds(10);  // calls in flight get this long to finish
   bool enable_reflection = true;
+  // When set ("0.0.0.0:8081"), a second, plaintext listener that serves only the health service, for
+  // probes that cannot speak TLS (Kubernetes' native gRPC probes). It mirrors every health status.
+  std::string health_address;
   // Null: plaintext. Set for TLS or mutual TLS (common/tls.h).
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // True when the credentials verify client certificates (mutual TLS), so callers may be named by them.
@@ -55,6 +58,8 @@ class Server {
 
   // The port the server listens on (the chosen one when the options asked for port 0).
   int port() const { return port_; }
+  // The port of the health-only listener (0 when there is none).
+  int health_port() const { return health_port_; }
   // "127.0.0.1:<port>" for the chosen port, suitable for a client on this machine.
   std::string local_address() const;
 
@@ -75,7 +80,9 @@ class Server {
   ServerOptions options_;
   std::vector<ServiceEntry> services_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;  // the health-only plaintext listener, when asked for
   int port_ = 0;
+  int health_port_ = 0;
   std::atomic<bool> shut_down_{false};
 };
 

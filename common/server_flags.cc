@@ -29,6 +29,9 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(std::string, tls_client_cert, "require",
           "with --tls_client_ca: 'require' a client certificate, or 'optional' (callers may use bearer tokens); "
           "env GONGKAI_TLS_CLIENT_CERT");
+ABSL_FLAG(std::string, health_address, "",
+          "also serve the health service alone, in plaintext, on this host:port (for Kubernetes gRPC probes, "
+          "which cannot speak TLS); env GONGKAI_HEALTH_ADDRESS");
 ABSL_FLAG(bool, plaintext, false,
           "allow plaintext on an address other than loopback (e.g. behind a service mesh); env GONGKAI_PLAINTEXT");
 ABSL_FLAG(double, shutdown_grace_seconds, 10.0,
@@ -42,7 +45,7 @@ void ApplyEnvFallbacks() {
                            "max_connection_age_ms", "max_concurrent_streams", "drain_seconds",
                            "shutdown_grace_seconds", "rules", "parser", "validator", "aggregator", "store", "workers",
                            "batch_size", "call_deadline_seconds", "tls_cert", "tls_key", "tls_client_ca",
-                           "tls_client_cert", "plaintext", "tokens", "peer_tls_ca", "peer_tls_cert", "peer_tls_key"}) {
+                           "tls_client_cert", "plaintext", "health_address", "tokens", "peer_tls_ca", "peer_tls_cert", "peer_tls_key"}) {
     std::string env_name = absl::StrCat("GONGKAI_", absl::AsciiStrToUpper(name));
     const char* value = std::getenv(env_name.c_str());
     if (value == nullptr) continue;
@@ -78,6 +81,7 @@ ServerOptions ParseServerFlags(int argc, char** argv, absl::string_view name, in
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.drain = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
   options.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  options.health_address = absl::GetFlag(FLAGS_health_address);
 
   TlsServerFiles tls;
   tls.cert_file = absl::GetFlag(FLAGS_tls_cert);

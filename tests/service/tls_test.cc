@@ -1,6 +1,6 @@
 // Transport security and caller identity on loopback: TLS and mutual TLS with certificates generated for
-// this run (tests/testing/make_test_pki.sh), plaintext only on loopback, bearer tokens and client
-// certificates naming gateway callers, and one caller never reading another's job.
+// this run by the operators' script (deploy/make-certs.sh), plaintext only on loopback, bearer tokens and
+// client certificates naming gateway callers, and one caller never reading another's job.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -29,26 +29,30 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The PKI of this test binary: generated before the first test, removed after the last.
+// The PKI of this test binary, made by deploy/make-certs.sh before the first test and removed after the
+// last: the internal CA signs the services' certificate "tls" (also the gateway's client certificate);
+// the callers' CA signs "caller-province-a" and "caller-province-b".
 class Pki : public ::testing::Environment {
  public:
   static const Pki& Get() { return *instance_; }
   void SetUp() override {
     dir_ = fs::temp_directory_path() / absl::StrCat("gongkai-pki-", getpid());
-    std::string command = absl::StrCat(GONGKAI_TEST_PKI_SCRIPT, " ", dir_.string());
+    std::string command = absl::StrCat(GONGKAI_MAKE_CERTS, " ", dir_.string(), " test province-a province-b >/dev/null");
     int rc = std::system(command.c_str());
     ASSERT_EQ(rc, 0) << command;
   }
   void TearDown() override { fs::remove_all(dir_); }
 
   std::string File(const std::string& name) const { return (dir_ / name).string(); }
-  TlsServerFiles Server(bool client_ca = false, ClientCertPolicy policy = ClientCertPolicy::kRequire) const {
-    return {File("server.pem"), File("server.key"), client_ca ? File("ca.pem") : "", policy};
+  // The services' certificate; client certificates verified against `client_ca` ("internal-ca",
+  // "callers-ca", or "" for none).
+  TlsServerFiles Server(const std::string& client_ca = "", ClientCertPolicy policy = ClientCertPolicy::kRequire) const {
+    return {File("tls.crt"), File("tls.key"), client_ca.empty() ? "" : File(client_ca + ".crt"), policy};
   }
-  // A client trusting the test CA, presenting `who`'s certificate ("" for none).
+  // A client trusting the internal CA, presenting certificate `who` ("tls", "caller-province-a", … or "").
   TlsClientFiles Client(const std::string& who = "") const {
-    if (who.empty()) return {File("ca.pem"), "", ""};
-    return {File("ca.pem"), File(who + ".pem"), File(who + ".key")};
+    if (who.empty()) return {File("internal-ca.crt"), "", ""};
+    return {File("internal-ca.crt"), File(who + ".crt"), File(who + ".key")};
   }
 
  private:
@@ -95,18 +99,53 @@ TEST(Tls, ServesTlsAndRefusesPlaintextClients) {
   grpc::Status plaintext = HealthCheck(grpc::CreateChannel(server->local_address(), grpc::InsecureChannelCredentials()));
   EXPECT_EQ(plaintext.error_code(), grpc::StatusCode::UNAVAILABLE) << plaintext.error_message();
   // A client that trusts another CA refuses the server's certificate.
-  TlsClientFiles wrong_ca{Pki::Get().File("rogue-ca.pem"), "", ""};
+  TlsClientFiles wrong_ca{Pki::Get().File("callers-ca.crt"), "", ""};
   EXPECT_EQ(HealthCheck(Channel(server->local_address(), wrong_ca)).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST(Tls, MutualTlsNeedsAClientCertificateSignedByTheCa) {
   parser::ParserServiceImpl service;
-  auto server = StartServer({{&service, v1::ParserService::service_full_name()}}, Pki::Get().Server(true));
-  EXPECT_TRUE(HealthCheck(Channel(server->local_address(), Pki::Get().Client("province-a"))).ok());
+  auto server = StartServer({{&service, v1::ParserService::service_full_name()}}, Pki::Get().Server("internal-ca"));
+  EXPECT_TRUE(HealthCheck(Channel(server->local_address(), Pki::Get().Client("tls"))).ok());
   EXPECT_EQ(HealthCheck(Channel(server->local_address(), Pki::Get().Client())).error_code(),
             grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(HealthCheck(Channel(server->local_address(), Pki::Get().Client("rogue"))).error_code(),
+  // A certificate from another CA (a caller's) does not open the services' mutual TLS.
+  EXPECT_EQ(HealthCheck(Channel(server->local_address(), Pki::Get().Client("caller-province-a"))).error_code(),
             grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(Tls, APlaintextHealthListenerServesHealthAloneForProbes) {
+  parser::ParserServiceImpl service;
+  ServerOptions options;
+  options.drain = absl::ZeroDuration();
+  options.credentials = *MakeServerCredentials(Pki::Get().Server("internal-ca"));
+  options.health_address = "127.0.0.1:0";
+  auto server = Server::Start(options, {{&service, v1::ParserService::service_full_name()}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_NE((*server)->health_port(), 0);
+  auto probe = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->health_port()), grpc::InsecureChannelCredentials());
+  auto status_of = [&](const std::string& name) {
+    auto stub = grpc::health::v1::Health::NewStub(probe);
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(name);
+    grpc::health::v1::HealthCheckResponse response;
+    EXPECT_TRUE(stub->Check(&context, request, &response).ok());
+    return response.status();
+  };
+  using Health = grpc::health::v1::HealthCheckResponse;
+  EXPECT_EQ(status_of(""), Health::NOT_SERVING);
+  (*server)->SetServing(true);
+  EXPECT_EQ(status_of(""), Health::SERVING);
+  EXPECT_EQ(status_of("gongkai.v1.ParserService"), Health::SERVING);
+  // The plaintext listener carries nothing but health: the parser is not served there.
+  auto parser = v1::ParserService::NewStub(probe);
+  grpc::ClientContext context;
+  v1::ParseRequest request;
+  v1::ParseResponse response;
+  EXPECT_EQ(parser->Parse(&context, request, &response).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  (*server)->SetServing(false);
+  EXPECT_EQ(status_of(""), Health::NOT_SERVING);
 }
 
 TEST(Tls, BadFilesAreNamed) {
@@ -120,11 +159,11 @@ TEST(Tls, BadFilesAreNamed) {
   no_key.key_file.clear();
   EXPECT_FALSE(MakeServerCredentials(no_key).ok());
   TlsServerFiles not_pem = Pki::Get().Server();
-  not_pem.key_file = Pki::Get().File("ca.srl");
+  not_pem.key_file = Pki::Get().File("tokens");
   auto bad = MakeServerCredentials(not_pem);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("no PEM block"), std::string::npos);
-  EXPECT_FALSE(MakeChannelCredentials({"", Pki::Get().File("province-a.pem"), ""}).ok());
+  EXPECT_FALSE(MakeChannelCredentials({"", Pki::Get().File("tls.crt"), ""}).ok());
   // No files: plaintext on both sides.
   EXPECT_EQ(*MakeServerCredentials({}), nullptr);
   EXPECT_TRUE(MakeChannelCredentials({}).ok());
@@ -187,14 +226,14 @@ class SecureSuite : public ::testing::Test {
     dir_ = fs::temp_directory_path() / absl::StrCat("gongkai-tls-", getpid());
     fs::create_directories(dir_);
     validator_service_ = *validator::ValidatorServiceImpl::Create();
-    parser_ = StartServer({{&parser_service_, v1::ParserService::service_full_name()}}, pki.Server(true));
-    validator_ = StartServer({{validator_service_.get(), v1::ValidatorService::service_full_name()}}, pki.Server(true));
-    aggregator_ = StartServer({{&aggregator_service_, v1::AggregatorService::service_full_name()}}, pki.Server(true));
+    parser_ = StartServer({{&parser_service_, v1::ParserService::service_full_name()}}, pki.Server("internal-ca"));
+    validator_ = StartServer({{validator_service_.get(), v1::ValidatorService::service_full_name()}}, pki.Server("internal-ca"));
+    aggregator_ = StartServer({{&aggregator_service_, v1::AggregatorService::service_full_name()}}, pki.Server("internal-ca"));
     store_ = *gateway::OpenSqliteStore((dir_ / "jobs.sqlite").string());
     gateway::EngineOptions eo;
     eo.parser_target = parser_->local_address();
     eo.validator_target = validator_->local_address();
-    eo.credentials = *MakeChannelCredentials(pki.Client("server"));  // the gateway's own client certificate
+    eo.credentials = *MakeChannelCredentials(pki.Client("tls"));  // the gateway's own client certificate
     engine_ = std::make_unique<gateway::Engine>(store_.get(), eo);
     ASSERT_TRUE(engine_->Start().ok());
     gateway::GatewayServiceOptions go;
@@ -206,7 +245,7 @@ class SecureSuite : public ::testing::Test {
     go.authenticate = gateway::MakeAuthenticator(policy);
     gateway_service_ = std::make_unique<gateway::GatewayServiceImpl>(store_.get(), engine_.get(), go);
     gateway_ = StartServer({{gateway_service_.get(), v1::GatewayService::service_full_name()}},
-                           pki.Server(true, ClientCertPolicy::kOptional));
+                           pki.Server("callers-ca", ClientCertPolicy::kOptional));
   }
   void TearDown() override {
     engine_->Stop();
@@ -276,7 +315,7 @@ TEST_F(SecureSuite, CallersWithoutCredentialsAreUnauthenticated) {
   std::string job;
   EXPECT_EQ(Submit(stub.get(), "", 1, &job).error_code(), grpc::StatusCode::UNAUTHENTICATED);
   // A wrong token is refused even when a valid certificate comes with it.
-  EXPECT_EQ(List(Stub("province-a").get(), "wrong-token-0000000000", &list).error_code(),
+  EXPECT_EQ(List(Stub("caller-province-a").get(), "wrong-token-0000000000", &list).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   // A plaintext client never reaches the service at all.
   auto plain = v1::GatewayService::NewStub(grpc::CreateChannel(gateway_->local_address(), grpc::InsecureChannelCredentials()));
@@ -303,7 +342,7 @@ TEST_F(SecureSuite, ABatchOverMutualTlsAndEachCallerSeesOnlyItsOwnJobs) {
   // Province B (by token) and a caller named by its client certificate cannot see or touch the job.
   v1::Aggregate other;
   EXPECT_EQ(Summary(stub.get(), kTokenB, job, &other).error_code(), grpc::StatusCode::NOT_FOUND);
-  auto by_cert = Stub("province-b");
+  auto by_cert = Stub("caller-province-b");
   EXPECT_EQ(Summary(by_cert.get(), "", job, &other).error_code(), grpc::StatusCode::NOT_FOUND);
   {
     grpc::ClientContext context;
