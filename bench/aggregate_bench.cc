@@ -11,7 +11,7 @@
 #include "services/aggregator/aggregate.h"
 #include "services/aggregator/regions.h"
 #include "services/aggregator/summary.h"
-#include "tests/testing/report_factory.h"
+#include "tools/corpus/report_factory.h"
 
 namespace {
 
@@ -38,7 +38,7 @@ int main() {
   }
   std::vector<CheckedReport> pool(1000);
   for (size_t i = 0; i < pool.size(); ++i) {
-    *pool[i].mutable_report() = gongkai::testing::ConsistentReport(static_cast<uint32_t>(i));
+    *pool[i].mutable_report() = gongkai::corpus::ConsistentReport(static_cast<uint32_t>(i));
   }
   long rss_before = PeakRssKb();
   for (int n : {10000, 150000}) {

@@ -25,8 +25,8 @@
 #include "services/gateway/store.h"
 #include "services/parser/parser_service.h"
 #include "services/validator/validator_service.h"
-#include "tests/testing/report_factory.h"
-#include "tests/testing/report_text.h"
+#include "tools/corpus/report_factory.h"
+#include "tools/corpus/report_text.h"
 
 namespace {
 
@@ -84,12 +84,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> texts;
   size_t payload = 0;
   for (uint32_t i = 0; i < 100; ++i) {
-    v1::AnnualReport r = testing::ConsistentReport(i);
+    v1::AnnualReport r = corpus::ConsistentReport(i);
     std::map<std::string, std::string> cells;
     for (const v1::Table* t : {&r.table2(), &r.table3(), &r.table4()}) {
       for (const v1::Cell& c : t->cells()) cells[c.key()] = CellValueText(c);
     }
-    texts.push_back(testing::RenderReport(cells, v1::TEMPLATE_VERSION_V2021, testing::Layout::kTabs,
+    texts.push_back(corpus::RenderReport(cells, v1::TEMPLATE_VERSION_V2021, corpus::Layout::kTabs,
                                           absl::StrCat("第", i, "镇人民政府")));
     payload += texts.back().size();
   }

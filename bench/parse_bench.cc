@@ -11,13 +11,13 @@
 #include "google/protobuf/arena.h"
 #include "common/text.h"
 #include "services/parser/parser.h"
-#include "tests/testing/docx_builder.h"
-#include "tests/testing/report_text.h"
+#include "tools/corpus/docx_builder.h"
+#include "tools/corpus/report_text.h"
 #include "tests/testing/test_data.h"
 
 namespace {
 
-using gongkai::testing::Layout;
+using gongkai::corpus::Layout;
 
 std::vector<std::string> Seeds() {
   std::vector<std::string> out;
@@ -29,8 +29,8 @@ std::vector<std::string> Seeds() {
 }
 
 std::string Rendered(Layout layout) {
-  auto values = gongkai::testing::DistinctValues(gongkai::v1::TEMPLATE_VERSION_V2021);
-  return gongkai::testing::RenderReport(values, gongkai::v1::TEMPLATE_VERSION_V2021, layout);
+  auto values = gongkai::corpus::DistinctValues(gongkai::v1::TEMPLATE_VERSION_V2021);
+  return gongkai::corpus::RenderReport(values, gongkai::v1::TEMPLATE_VERSION_V2021, layout);
 }
 
 void Parse(benchmark::State& state, const std::vector<std::string>& docs) {
@@ -121,11 +121,11 @@ void ParseDocs(benchmark::State& state, const std::vector<std::pair<std::string,
 }
 
 void BM_ParseHtmlRendered(benchmark::State& state) {
-  ParseDocs(state, {{"r.html", gongkai::testing::RenderHtml(gongkai::testing::DistinctValues(gongkai::v1::TEMPLATE_VERSION_V2021),
+  ParseDocs(state, {{"r.html", gongkai::corpus::RenderHtml(gongkai::corpus::DistinctValues(gongkai::v1::TEMPLATE_VERSION_V2021),
                                                             gongkai::v1::TEMPLATE_VERSION_V2021)}});
 }
 void BM_ParseDocxRendered(benchmark::State& state) {
-  ParseDocs(state, {{"r.docx", gongkai::testing::RenderDocx(gongkai::testing::DistinctValues(gongkai::v1::TEMPLATE_VERSION_V2021),
+  ParseDocs(state, {{"r.docx", gongkai::corpus::RenderDocx(gongkai::corpus::DistinctValues(gongkai::v1::TEMPLATE_VERSION_V2021),
                                                             gongkai::v1::TEMPLATE_VERSION_V2021)}});
 }
 void BM_ParseHtmlRealPages(benchmark::State& state) {

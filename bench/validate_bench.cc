@@ -10,7 +10,7 @@
 #include "benchmark/benchmark.h"
 #include "common/text.h"
 #include "services/validator/validator.h"
-#include "tests/testing/report_factory.h"
+#include "tools/corpus/report_factory.h"
 
 namespace {
 
@@ -29,7 +29,7 @@ std::vector<AnnualReport> Batch(int n) {
   std::vector<AnnualReport> out;
   out.reserve(n);
   for (int i = 0; i < n; ++i) {
-    AnnualReport r = gongkai::testing::ConsistentReport(static_cast<uint32_t>(i), gongkai::v1::TEMPLATE_VERSION_V2021,
+    AnnualReport r = gongkai::corpus::ConsistentReport(static_cast<uint32_t>(i), gongkai::v1::TEMPLATE_VERSION_V2021,
                                                         2024, absl::StrCat("第", i, "镇人民政府"));
     std::string text;
     for (int k = 0; k < 8; ++k) text += pool[rng() % pool.size()];
@@ -43,7 +43,7 @@ std::vector<AnnualReport> Batch(int n) {
 void BM_ValidateOne(benchmark::State& state) {
   auto validator = *gongkai::validator::Validator::Create();
   std::vector<AnnualReport> reports;
-  for (uint32_t i = 0; i < 64; ++i) reports.push_back(gongkai::testing::ConsistentReport(i));
+  for (uint32_t i = 0; i < 64; ++i) reports.push_back(gongkai::corpus::ConsistentReport(i));
   size_t k = 0;
   for (auto _ : state) benchmark::DoNotOptimize(validator.Validate(reports[k++ % reports.size()]));
   state.counters["reports/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);

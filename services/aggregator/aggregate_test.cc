@@ -7,7 +7,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "services/aggregator/summary.h"
-#include "tests/testing/report_factory.h"
+#include "tools/corpus/report_factory.h"
 
 namespace gongkai::aggregator {
 namespace {
@@ -17,7 +17,7 @@ using google::protobuf::util::MessageDifferencer;
 v1::CheckedReport Checked(uint32_t seed, const char* region, v1::TemplateVersion version = v1::TEMPLATE_VERSION_V2021,
                           bool with_error = false) {
   v1::CheckedReport c;
-  *c.mutable_report() = testing::ConsistentReport(seed, version, version == v1::TEMPLATE_VERSION_V2019 ? 2020 : 2024,
+  *c.mutable_report() = corpus::ConsistentReport(seed, version, version == v1::TEMPLATE_VERSION_V2019 ? 2020 : 2024,
                                                   absl::StrCat("第", seed, "号机关"));
   c.mutable_report()->mutable_metadata()->set_region_code(region);
   if (with_error) {
@@ -32,9 +32,9 @@ v1::CheckedReport Checked(uint32_t seed, const char* region, v1::TemplateVersion
 TEST(Aggregate, SumsEveryCellExactly) {
   v1::Aggregate agg;
   std::vector<v1::CheckedReport> reports = {Checked(1, "230184100"), Checked(2, "230184101"), Checked(3, "230781100")};
-  testing::SetCellText(reports[0].mutable_report(), "t2.fees.amount_wan_yuan", "4068.208");
-  testing::SetCellText(reports[1].mutable_report(), "t2.fees.amount_wan_yuan", "0.1");
-  testing::SetCellText(reports[2].mutable_report(), "t2.fees.amount_wan_yuan", "12");
+  corpus::SetCellText(reports[0].mutable_report(), "t2.fees.amount_wan_yuan", "4068.208");
+  corpus::SetCellText(reports[1].mutable_report(), "t2.fees.amount_wan_yuan", "0.1");
+  corpus::SetCellText(reports[2].mutable_report(), "t2.fees.amount_wan_yuan", "12");
   for (const auto& r : reports) AddReport(r, &agg);
   v1::Summary s = Summarize(agg, "county");
   const v1::NodeAggregate& total = s.total().totals();
@@ -42,7 +42,7 @@ TEST(Aggregate, SumsEveryCellExactly) {
   for (const std::string& key : AllCellKeys(v1::TEMPLATE_VERSION_V2021)) {
     if (IsDecimalCell(key)) continue;
     int64_t expected = 0;
-    for (const auto& r : reports) expected += std::stoll(testing::CellText(r.report(), key));
+    for (const auto& r : reports) expected += std::stoll(corpus::CellText(r.report(), key));
     EXPECT_EQ(total.sums().at("v2021").cells().at(key), expected) << key;
   }
   // 4068.208 + 0.1 + 12, with no floating point anywhere.
@@ -181,11 +181,11 @@ TEST(Summary, RollupSumComparesAnAreaReportWithItsOrgans) {
 
 TEST(Aggregate, RegionsAreInferredOrLeftUnknownWithTheReason) {
   v1::CheckedReport c;
-  *c.mutable_report() = testing::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2024, "辛店镇人民政府");
+  *c.mutable_report() = corpus::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2024, "辛店镇人民政府");
   Placement p = PlaceReport(c.report());
   EXPECT_TRUE(p.region.empty());
   EXPECT_NE(p.region_note.find("辛店镇"), std::string::npos) << p.region_note << " / " << p.region;
-  *c.mutable_report() = testing::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2024, "五常市五常镇人民政府");
+  *c.mutable_report() = corpus::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2024, "五常市五常镇人民政府");
   EXPECT_EQ(PlaceReport(c.report()).region, "230184100");
   EXPECT_EQ(PlaceReport(c.report()).level, "township");
 }

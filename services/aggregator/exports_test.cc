@@ -12,7 +12,7 @@
 #include "gtest/gtest.h"
 #include "services/aggregator/summary.h"
 #include "services/parser/docx_front_end.h"
-#include "tests/testing/report_factory.h"
+#include "tools/corpus/report_factory.h"
 
 namespace gongkai::aggregator {
 namespace {
@@ -30,7 +30,7 @@ Fixture Make() {
   v1::Aggregate agg;
   for (uint32_t i = 0; i < 4; ++i) {
     v1::CheckedReport c;
-    *c.mutable_report() = testing::ConsistentReport(i, v1::TEMPLATE_VERSION_V2021, 2024, i < 2 ? "五常市五常镇人民政府" : "铁力市铁力镇人民政府");
+    *c.mutable_report() = corpus::ConsistentReport(i, v1::TEMPLATE_VERSION_V2021, 2024, i < 2 ? "五常市五常镇人民政府" : "铁力市铁力镇人民政府");
     if (i == 3) {
       v1::Finding* finding = c.add_findings();
       finding->set_rule_id("t4.group_sum");
@@ -59,7 +59,7 @@ TEST(Exports, RegionsCsvHasCanonicalKeysAndRoundTrips) {
   size_t col = std::find(header.begin(), header.end(), "t3.received_new.total") - header.begin();
   ASSERT_LT(col, header.size());
   int64_t expected = 0;
-  for (int i = 0; i < 3; ++i) expected += std::stoll(testing::CellText(f.reports[i].report(), "t3.received_new.total"));
+  for (int i = 0; i < 3; ++i) expected += std::stoll(corpus::CellText(f.reports[i].report(), "t3.received_new.total"));
   EXPECT_EQ(total[col], absl::StrCat(expected));  // report 3 has an ERROR: left out
   EXPECT_EQ(CsvField("a,\"b\""), "\"a,\"\"b\"\"\"");
 }
@@ -74,7 +74,7 @@ TEST(Exports, ReportsCsvOneRowPerReport) {
   ASSERT_EQ(r.size(), h.size());
   EXPECT_EQ(r[2], "230184100");
   EXPECT_EQ(r[3], "township");
-  for (size_t i = 9; i < h.size(); ++i) EXPECT_EQ(r[i], testing::CellText(f.reports[0].report(), h[i])) << h[i];
+  for (size_t i = 9; i < h.size(); ++i) EXPECT_EQ(r[i], corpus::CellText(f.reports[0].report(), h[i])) << h[i];
 }
 
 TEST(Exports, XlsxReadBackHasTheTablesAndTheFindings) {
@@ -95,7 +95,7 @@ TEST(Exports, XlsxReadBackHasTheTablesAndTheFindings) {
   auto sheet2 = parser::ReadZipEntry(bytes.str(), "xl/worksheets/sheet2.xml", 8 << 20);  // 表三
   ASSERT_TRUE(sheet2.ok());
   int64_t received = 0;
-  for (int i = 0; i < 3; ++i) received += std::stoll(testing::CellText(f.reports[i].report(), "t3.received_new.total"));
+  for (int i = 0; i < 3; ++i) received += std::stoll(corpus::CellText(f.reports[i].report(), "t3.received_new.total"));
   EXPECT_THAT(*sheet2, HasSubstr(absl::StrCat("<v>", received, "</v>")));
   std::remove(path.c_str());
 }

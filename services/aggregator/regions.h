@@ -47,6 +47,8 @@ class RegionTable {
   RegionInference Infer(absl::string_view agency) const;
 
   size_t size() const { return divisions_.size(); }
+  // Every division, in the order of the table.
+  const std::vector<Division>& divisions() const { return divisions_; }
 
  private:
   std::vector<Division> divisions_;

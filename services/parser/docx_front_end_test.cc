@@ -7,8 +7,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/parser/parser.h"
-#include "tests/testing/docx_builder.h"
-#include "tests/testing/report_text.h"
+#include "tools/corpus/docx_builder.h"
+#include "tools/corpus/report_text.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_data.h"
 
@@ -21,8 +21,8 @@ using ::testing::HasSubstr;
 class DocxTest : public ::testing::TestWithParam<v1::TemplateVersion> {};
 
 TEST_P(DocxTest, EveryCellOfAWordDocumentLandsInItsPlace) {
-  auto values = gongkai::testing::DistinctValues(GetParam());
-  ASSERT_OK_AND_ASSIGN(v1::AnnualReport report, ParseDocument(gongkai::testing::RenderDocx(values, GetParam()), "r.docx"));
+  auto values = gongkai::corpus::DistinctValues(GetParam());
+  ASSERT_OK_AND_ASSIGN(v1::AnnualReport report, ParseDocument(gongkai::corpus::RenderDocx(values, GetParam()), "r.docx"));
   EXPECT_EQ(report.format(), v1::DOCUMENT_FORMAT_DOCX);
   EXPECT_EQ(report.version(), GetParam());
   EXPECT_EQ(report.agency(), "测试县人民政府");  // runs joined, the field's instruction text left out
@@ -58,22 +58,22 @@ TEST(Docx, TheBlankOfficialTemplateHasEveryRowAndNoNumber) {
 }
 
 TEST(Docx, HostileAndWrongFilesAreNamed) {
-  auto values = gongkai::testing::DistinctValues(v1::TEMPLATE_VERSION_V2021);
-  std::string docx = gongkai::testing::RenderDocx(values, v1::TEMPLATE_VERSION_V2021);
+  auto values = gongkai::corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+  std::string docx = gongkai::corpus::RenderDocx(values, v1::TEMPLATE_VERSION_V2021);
   EXPECT_THAT(ParseDocument(docx.substr(0, docx.size() / 2), "cut.docx"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("damaged zip")));
-  EXPECT_THAT(ParseDocument(gongkai::testing::MakeZip({{"xl/workbook.xml", "<workbook/>"}}), "a.xlsx"),
+  EXPECT_THAT(ParseDocument(gongkai::corpus::MakeZip({{"xl/workbook.xml", "<workbook/>"}}), "a.xlsx"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("Excel")));
-  EXPECT_THAT(ParseDocument(gongkai::testing::MakeZip({{"word/document.xml", "<w:document><w:body>"}}), "b.docx"),
+  EXPECT_THAT(ParseDocument(gongkai::corpus::MakeZip({{"word/document.xml", "<w:document><w:body>"}}), "b.docx"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not well-formed")));
   // A zip bomb: 200 MB of spaces inflating from a few hundred KB.
-  std::string bomb = gongkai::testing::MakeZip({{"word/document.xml", std::string(200 << 20, ' ')}});
+  std::string bomb = gongkai::corpus::MakeZip({{"word/document.xml", std::string(200 << 20, ' ')}});
   EXPECT_LT(bomb.size(), 1u << 20);
   EXPECT_THAT(ParseDocument(bomb, "bomb.docx"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("zip bomb")));
   // Deeply nested XML stops at libxml2's depth limit instead of exhausting the stack.
   std::string deep = "<w:document xmlns:w=\"x\"><w:body>";
   for (int i = 0; i < 100000; ++i) deep += "<w:sdt>";
-  EXPECT_THAT(ParseDocument(gongkai::testing::MakeZip({{"word/document.xml", deep}}), "deep.docx"),
+  EXPECT_THAT(ParseDocument(gongkai::corpus::MakeZip({{"word/document.xml", deep}}), "deep.docx"),
               StatusIs(absl::StatusCode::kInvalidArgument));
   // An old binary .doc (OLE2 compound file) is named as such.
   EXPECT_THAT(ParseDocument(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(100, 'x'), "old.doc"),

@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "services/parser/encoding.h"
 #include "services/parser/parser.h"
-#include "tests/testing/report_text.h"
+#include "tools/corpus/report_text.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_data.h"
 
@@ -31,8 +31,8 @@ void ExpectAllCells(const v1::AnnualReport& report, const std::map<std::string, 
 class HtmlPageTest : public ::testing::TestWithParam<v1::TemplateVersion> {};
 
 TEST_P(HtmlPageTest, EveryCellOfARenderedPageLandsInItsPlace) {
-  auto values = gongkai::testing::DistinctValues(GetParam());
-  std::string page = gongkai::testing::RenderHtml(values, GetParam());
+  auto values = gongkai::corpus::DistinctValues(GetParam());
+  std::string page = gongkai::corpus::RenderHtml(values, GetParam());
   ASSERT_OK_AND_ASSIGN(v1::AnnualReport report, ParseDocument(page, "page.html"));
   EXPECT_EQ(report.format(), v1::DOCUMENT_FORMAT_HTML);
   EXPECT_EQ(report.version(), GetParam());
@@ -54,26 +54,26 @@ INSTANTIATE_TEST_SUITE_P(Versions, HtmlPageTest,
                          ::testing::Values(v1::TEMPLATE_VERSION_V2021, v1::TEMPLATE_VERSION_V2019));
 
 TEST(HtmlPage, GbkPagesAreDecoded) {
-  auto values = gongkai::testing::DistinctValues(v1::TEMPLATE_VERSION_V2021);
-  std::string page = gongkai::testing::RenderHtml(values, v1::TEMPLATE_VERSION_V2021, "五常市五常镇人民政府");
+  auto values = gongkai::corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+  std::string page = gongkai::corpus::RenderHtml(values, v1::TEMPLATE_VERSION_V2021, "五常市五常镇人民政府");
   std::string declared = absl::StrReplaceAll(page, {{"charset=UTF-8", "charset=gb2312"}});
   ASSERT_OK_AND_ASSIGN(v1::AnnualReport report,
-                       ParseDocument(gongkai::testing::Encode(declared, "GB18030"), "page.htm"));
+                       ParseDocument(gongkai::corpus::Encode(declared, "GB18030"), "page.htm"));
   EXPECT_EQ(report.agency(), "五常市五常镇人民政府");
   ExpectAllCells(report, values, "gb2312 page");
   // Undeclared and not UTF-8: read as GB18030.
   std::string undeclared = absl::StrReplaceAll(page, {{"; charset=UTF-8", ""}});
   ASSERT_OK_AND_ASSIGN(v1::AnnualReport report2,
-                       ParseDocument(gongkai::testing::Encode(undeclared, "GB18030"), "page.htm"));
+                       ParseDocument(gongkai::corpus::Encode(undeclared, "GB18030"), "page.htm"));
   ExpectAllCells(report2, values, "undeclared gbk page");
 }
 
 TEST(HtmlPage, EmptyCellsArePlaceholdersNeverZero) {
-  auto values = gongkai::testing::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+  auto values = gongkai::corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021);
   values["t3.granted.research"] = "";
   values["t4.review.upheld"] = "";
   values["t4.litigation_after_review.total"] = "";
-  std::string page = gongkai::testing::RenderHtml(values, v1::TEMPLATE_VERSION_V2021);
+  std::string page = gongkai::corpus::RenderHtml(values, v1::TEMPLATE_VERSION_V2021);
   ASSERT_OK_AND_ASSIGN(v1::AnnualReport report, ParseDocument(page, "page.html"));
   EXPECT_EQ(FindCell(report, "t3.granted.research")->state(), v1::CELL_STATE_PLACEHOLDER);
   EXPECT_EQ(FindCell(report, "t4.review.upheld")->state(), v1::CELL_STATE_PLACEHOLDER);

@@ -8,7 +8,7 @@
 #include "common/schema.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/report_text.h"
+#include "tools/corpus/report_text.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_data.h"
 
@@ -16,7 +16,7 @@ namespace gongkai::parser {
 namespace {
 
 using ::gongkai::testing::CellsOf;
-using ::gongkai::testing::Layout;
+using ::gongkai::corpus::Layout;
 using ::gongkai::testing::ReadExpectedCells;
 using ::gongkai::testing::ReadFileOrDie;
 using ::gongkai::testing::StatusIs;
@@ -76,6 +76,17 @@ TEST(Seed000, BrokenRowsAreReportedWithTheirLinesAndLeftMissing) {
   EXPECT_EQ(report.fee_unit(), "0万元");
   EXPECT_EQ(report.agency(), "铁力市铁力镇人民政府");
   EXPECT_EQ(report.title_year(), 2024);
+}
+
+// Found by `gongkai quality`: a 统计局's title ("…统计局2023年…") was read as the statistical period.
+TEST(Identity, AStatisticsBureauTitleIsNotThePeriod) {
+  std::string text = corpus::RenderReport(corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021), v1::TEMPLATE_VERSION_V2021,
+                                          corpus::Layout::kPipes, "连江县统计局", 2024);
+  text.replace(text.find("2024年政府信息公开"), 4, "2023");
+  ASSERT_OK_AND_ASSIGN(v1::AnnualReport r, ParseText(text));
+  EXPECT_EQ(r.agency(), "连江县统计局");
+  EXPECT_EQ(r.title_year(), 2023);
+  EXPECT_EQ(r.period_year(), 2024);
 }
 
 TEST(Seeds, IdentityFromTitleAndPeriod) {
@@ -179,8 +190,8 @@ struct LayoutCase {
 class LayoutTest : public ::testing::TestWithParam<LayoutCase> {};
 
 TEST_P(LayoutTest, EveryCellLandsInItsPlace) {
-  auto values = gongkai::testing::DistinctValues(GetParam().version);
-  std::string text = gongkai::testing::RenderReport(values, GetParam().version, GetParam().layout);
+  auto values = gongkai::corpus::DistinctValues(GetParam().version);
+  std::string text = gongkai::corpus::RenderReport(values, GetParam().version, GetParam().layout);
   ASSERT_OK_AND_ASSIGN(v1::AnnualReport report, ParseText(text));
   EXPECT_EQ(report.version(), GetParam().version) << report.version_evidence();
   std::map<std::string, std::string> expected = values;
@@ -211,8 +222,8 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(Layouts, FullWidthTraditionalAndSpacedLabels) {
-  auto values = gongkai::testing::DistinctValues(v1::TEMPLATE_VERSION_V2021);
-  std::string text = gongkai::testing::RenderReport(values, v1::TEMPLATE_VERSION_V2021, Layout::kTabs);
+  auto values = gongkai::corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+  std::string text = gongkai::corpus::RenderReport(values, v1::TEMPLATE_VERSION_V2021, Layout::kTabs);
   text = absl::StrReplaceAll(text, {{"结转下年度继续办理", "結轉下年度繼續辦理"},
                                     {"本机关不掌握相关政府信息", "本機關不掌握相關政府信息"},
                                     {"1.属于国家秘密", "１．属 于 国 家 秘 密"},
@@ -227,11 +238,11 @@ TEST(Layouts, FullWidthTraditionalAndSpacedLabels) {
 }
 
 TEST(Layouts, PlaceholdersAreMissingNeverZero) {
-  auto values = gongkai::testing::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+  auto values = gongkai::corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021);
   values["t3.granted.research"] = "/";
   values["t3.granted.commercial"] = "—";
   values["t4.review.pending"] = "无";
-  std::string text = gongkai::testing::RenderReport(values, v1::TEMPLATE_VERSION_V2021, Layout::kTabs);
+  std::string text = gongkai::corpus::RenderReport(values, v1::TEMPLATE_VERSION_V2021, Layout::kTabs);
   ASSERT_OK_AND_ASSIGN(v1::AnnualReport report, ParseText(text));
   const v1::Cell* c = FindCell(report, "t3.granted.research");
   EXPECT_EQ(c->state(), v1::CELL_STATE_PLACEHOLDER);
@@ -243,8 +254,8 @@ TEST(Layouts, PlaceholdersAreMissingNeverZero) {
 }
 
 TEST(Layouts, ARowWithAValueTooManyStaysMissing) {
-  auto values = gongkai::testing::DistinctValues(v1::TEMPLATE_VERSION_V2021);
-  std::string text = gongkai::testing::RenderReport(values, v1::TEMPLATE_VERSION_V2021, Layout::kTabs);
+  auto values = gongkai::corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+  std::string text = gongkai::corpus::RenderReport(values, v1::TEMPLATE_VERSION_V2021, Layout::kTabs);
   std::string row = absl::StrCat("2.重复申请\t", values["t3.rejected_repeated.natural_person"]);
   size_t at = text.find(row);
   ASSERT_NE(at, std::string::npos);

@@ -582,13 +582,18 @@ class Recognizer {
     for (size_t i = 0; i < limit; ++i) {
       absl::string_view t = stream_.lines[i].text;
       if (t.empty() || t.size() > 4000) continue;
-      bool stat = Contains(t, "统计");
+      // "统计期限/周期/时间/区间", not any "统计": a 统计局's title names its own year.
+      std::string joined = RemoveSpaces(t);
+      size_t from = std::string::npos;
+      for (absl::string_view word : {"统计期限", "统计周期", "统计时间", "统计区间", "统计期", "统计范围"}) {
+        from = std::min(from, joined.find(std::string(word)));
+      }
+      if (from == std::string::npos && !Contains(joined, "年度报告")) from = joined.find("统计");
+      bool stat = from != std::string::npos;
       bool jan1 = Contains(t, "1月1日") || Contains(t, "1 月 1 日");
       if (!stat && !jan1) continue;
-      std::string joined = RemoveSpaces(t);
       if (i + 1 < stream_.lines.size()) joined += RemoveSpaces(stream_.lines[i + 1].text);
-      size_t from = 0;
-      if (stat) from = joined.find("统计");
+      if (!stat) from = 0;
       for (size_t at = joined.find("年1月1日", from); at != std::string::npos;
            at = joined.find("年1月1日", at + 1)) {
         if (at >= 4) {

@@ -11,14 +11,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/validator/validator.h"
-#include "tests/testing/report_factory.h"
+#include "tools/corpus/report_factory.h"
 #include "tests/testing/test_data.h"
 
 namespace gongkai::validator {
 namespace {
 
-using testing::ConsistentReport;
-using testing::SetCellText;
+using corpus::ConsistentReport;
+using corpus::SetCellText;
 using v1::AnnualReport;
 
 enum class Expect { kFires, kPasses, kUnverifiable };
@@ -52,13 +52,13 @@ std::function<std::vector<v1::Finding>()> WithPrevious(std::function<void(Annual
     AnnualReport now = ConsistentReport(12, v1::TEMPLATE_VERSION_V2021, 2024);
     // Make the two years agree where history rules look, then let the case break something.
     for (const std::string& col : Table3Columns()) {
-      SetCellText(&prev, "t3.carried_forward." + col, testing::CellText(now, "t3.carried_over." + col));
+      SetCellText(&prev, "t3.carried_forward." + col, corpus::CellText(now, "t3.carried_over." + col));
     }
     SetCellText(&now, "t2.normative_docs.in_force",
-                absl::StrCat(std::stoll(testing::CellText(prev, "t2.normative_docs.in_force")) +
-                             std::stoll(testing::CellText(now, "t2.normative_docs.issued")) -
-                             std::stoll(testing::CellText(now, "t2.normative_docs.repealed"))));
-    SetCellText(&now, "t2.rules.in_force", testing::CellText(prev, "t2.rules.in_force"));
+                absl::StrCat(std::stoll(corpus::CellText(prev, "t2.normative_docs.in_force")) +
+                             std::stoll(corpus::CellText(now, "t2.normative_docs.issued")) -
+                             std::stoll(corpus::CellText(now, "t2.normative_docs.repealed"))));
+    SetCellText(&now, "t2.rules.in_force", corpus::CellText(prev, "t2.rules.in_force"));
     now.mutable_sections(0)->set_text("本年度围绕优化营商环境，集中公开惠企政策，开展政策解读直播活动，推进基层政务公开标准化。");
     now.mutable_sections(4)->set_text("存在问题：一是解读形式单一，二是互动回应不足。改进措施：下一步将丰富解读形式，加强互动回应，完善考核机制。");
     change(now, prev);
@@ -136,7 +136,7 @@ std::vector<Case> Cases() {
                }});
   // t3.balance
   c.push_back({"t3.balance", "new applications one too many", Expect::kFires, Single([](AnnualReport& r) {
-                 SetCellText(&r, "t3.received_new.total", absl::StrCat(std::stoll(testing::CellText(r, "t3.received_new.total")) + 1));
+                 SetCellText(&r, "t3.received_new.total", absl::StrCat(std::stoll(corpus::CellText(r, "t3.received_new.total")) + 1));
                })});
   c.push_back({"t3.balance", "carried forward missing", Expect::kUnverifiable,
                Single([](AnnualReport& r) { SetCellText(&r, "t3.carried_forward.total", "null"); })});
@@ -144,7 +144,7 @@ std::vector<Case> Cases() {
   // t3.row_sum
   c.push_back({"t3.row_sum", "a row's total off by one", Expect::kFires, Single([](AnnualReport& r) {
                  SetCellText(&r, "t3.denied_third_party.total",
-                             absl::StrCat(std::stoll(testing::CellText(r, "t3.denied_third_party.total")) + 1));
+                             absl::StrCat(std::stoll(corpus::CellText(r, "t3.denied_third_party.total")) + 1));
                })});
   c.push_back({"t3.row_sum", "rows add up", Expect::kPasses, Single([](AnnualReport&) {})});
   c.push_back({"t3.row_sum", "a cell missing", Expect::kUnverifiable,
@@ -152,7 +152,7 @@ std::vector<Case> Cases() {
   // t3.results_sum
   c.push_back({"t3.results_sum", "a result missing from the total", Expect::kFires, Single([](AnnualReport& r) {
                  SetCellText(&r, "t3.total.legal_service",
-                             absl::StrCat(std::stoll(testing::CellText(r, "t3.total.legal_service")) + 2));
+                             absl::StrCat(std::stoll(corpus::CellText(r, "t3.total.legal_service")) + 2));
                })});
   c.push_back({"t3.results_sum", "results add up", Expect::kPasses, Single([](AnnualReport&) {})});
   // t3.subtotal
@@ -160,7 +160,7 @@ std::vector<Case> Cases() {
     for (const std::string& col : Table3Columns()) {
       int64_t sum = 0;
       for (const char* row : {"t3.unable_not_held.", "t3.unable_needs_creation.", "t3.unable_unclear."}) {
-        sum += std::stoll(testing::CellText(r, row + col));
+        sum += std::stoll(corpus::CellText(r, row + col));
       }
       v1::Cell* cell = r.add_subtotals();
       cell->set_key("t3.unable_subtotal." + col);
@@ -207,7 +207,7 @@ std::vector<Case> Cases() {
   c.push_back({"year.consistent", "title and period agree", Expect::kPasses, Single([](AnnualReport&) {})});
   // text.table_agree
   c.push_back({"text.table_agree", "text says two more applications", Expect::kFires, Single([](AnnualReport& r) {
-                 int64_t n = std::stoll(testing::CellText(r, "t3.received_new.total"));
+                 int64_t n = std::stoll(corpus::CellText(r, "t3.received_new.total"));
                  r.mutable_sections(2)->set_text(absl::StrCat("本年度共收到政府信息公开申请 ", n + 2, " 件，均按时答复。"));
                })});
   c.push_back({"text.table_agree", "text says none received", Expect::kFires, Single([](AnnualReport& r) {
@@ -215,18 +215,18 @@ std::vector<Case> Cases() {
                  r.mutable_sections(0)->set_text("本年度未收到政府信息公开申请。");
                })});
   c.push_back({"text.table_agree", "予以公开及部分公开 against the table", Expect::kFires, Single([](AnnualReport& r) {
-                 int64_t n = std::stoll(testing::CellText(r, "t3.granted.total")) +
-                             std::stoll(testing::CellText(r, "t3.partially_granted.total"));
+                 int64_t n = std::stoll(corpus::CellText(r, "t3.granted.total")) +
+                             std::stoll(corpus::CellText(r, "t3.partially_granted.total"));
                  r.mutable_sections(2)->set_text(absl::StrCat("其中，予以公开及部分公开", n + 7, "件。"));
                })});
   c.push_back({"text.table_agree", "text agrees", Expect::kPasses, Single([](AnnualReport& r) {
-                 int64_t n = std::stoll(testing::CellText(r, "t3.received_new.total"));
-                 int64_t g = std::stoll(testing::CellText(r, "t3.granted.total"));
+                 int64_t n = std::stoll(corpus::CellText(r, "t3.received_new.total"));
+                 int64_t g = std::stoll(corpus::CellText(r, "t3.granted.total"));
                  r.mutable_sections(2)->set_text(absl::StrCat("本年度共收到政府信息公开申请", n, "件，予以公开", g, "件。"));
                })});
   c.push_back({"text.table_agree", "受理 includes last year's carried over", Expect::kPasses, Single([](AnnualReport& r) {
-                 int64_t n = std::stoll(testing::CellText(r, "t3.received_new.total")) +
-                             std::stoll(testing::CellText(r, "t3.carried_over.total"));
+                 int64_t n = std::stoll(corpus::CellText(r, "t3.received_new.total")) +
+                             std::stoll(corpus::CellText(r, "t3.carried_over.total"));
                  r.mutable_sections(2)->set_text(absl::StrCat("全年共受理政府信息公开申请 ", n, " 件。"));
                })});
   c.push_back({"text.table_agree", "another scope (the 洪泽区 2024 sentence)", Expect::kPasses, Single([](AnnualReport& r) {
@@ -247,7 +247,7 @@ std::vector<Case> Cases() {
   c.push_back({"history.carry", "carried over differs from last year's carried forward", Expect::kFires,
                WithPrevious([](AnnualReport& now, AnnualReport& prev) {
                  SetCellText(&prev, "t3.carried_forward.natural_person",
-                             absl::StrCat(std::stoll(testing::CellText(now, "t3.carried_over.natural_person")) + 1));
+                             absl::StrCat(std::stoll(corpus::CellText(now, "t3.carried_over.natural_person")) + 1));
                })});
   c.push_back({"history.carry", "carried over equals last year's", Expect::kPasses,
                WithPrevious([](AnnualReport&, AnnualReport&) {})});
@@ -255,7 +255,7 @@ std::vector<Case> Cases() {
   c.push_back({"history.in_force", "in force does not follow from last year", Expect::kFires,
                WithPrevious([](AnnualReport& now, AnnualReport&) {
                  SetCellText(&now, "t2.normative_docs.in_force",
-                             absl::StrCat(std::stoll(testing::CellText(now, "t2.normative_docs.in_force")) + 5));
+                             absl::StrCat(std::stoll(corpus::CellText(now, "t2.normative_docs.in_force")) + 5));
                })});
   c.push_back({"history.in_force", "in force follows", Expect::kPasses, WithPrevious([](AnnualReport&, AnnualReport&) {})});
   // history.spike

@@ -6,7 +6,7 @@
 #include "common/schema.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/testing/report_factory.h"
+#include "tools/corpus/report_factory.h"
 #include "tests/testing/status_matchers.h"
 
 namespace gongkai::validator {
@@ -25,7 +25,7 @@ TEST(Validator, AConsistentReportHasNoFinding) {
   for (uint32_t seed = 0; seed < 50; ++seed) {
     auto validator = Validator::Create();
     ASSERT_TRUE(validator.ok());
-    std::vector<v1::Finding> findings = validator->Validate(testing::ConsistentReport(seed));
+    std::vector<v1::Finding> findings = validator->Validate(corpus::ConsistentReport(seed));
     for (const auto& f : findings) ADD_FAILURE() << "seed " << seed << ": " << f.rule_id() << ": " << f.message_en();
   }
 }
@@ -37,8 +37,8 @@ TEST(Validator, ConfigurationSwitchesRulesOffAndChangesSeverity) {
     overrides { rule_id: "t2.fee_unit" severity: SEVERITY_ERROR }
   )pb"));
   ASSERT_OK_AND_ASSIGN(Validator validator, Validator::Create(config));
-  v1::AnnualReport r = testing::ConsistentReport(3);
-  testing::SetCellText(&r, "t4.review.total", "99");
+  v1::AnnualReport r = corpus::ConsistentReport(3);
+  corpus::SetCellText(&r, "t4.review.total", "99");
   r.set_fee_unit("元");
   std::vector<v1::Finding> findings = validator.Validate(r);
   EXPECT_EQ(Count(findings, "t4.group_sum"), 0);
@@ -60,12 +60,12 @@ TEST(Validator, UnknownRuleIdsAndBadTextAreRefused) {
 }
 
 TEST(Validator, BatchFindsLastYearsReportOfTheSameOrgan) {
-  v1::AnnualReport prev = testing::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2023, "某某区教育局");
-  v1::AnnualReport now = testing::ConsistentReport(2, v1::TEMPLATE_VERSION_V2021, 2024, "某某区教育局");
+  v1::AnnualReport prev = corpus::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2023, "某某区教育局");
+  v1::AnnualReport now = corpus::ConsistentReport(2, v1::TEMPLATE_VERSION_V2021, 2024, "某某区教育局");
   for (const std::string& col : Table3Columns()) {
-    testing::SetCellText(&prev, "t3.carried_forward." + col, testing::CellText(now, "t3.carried_over." + col));
+    corpus::SetCellText(&prev, "t3.carried_forward." + col, corpus::CellText(now, "t3.carried_over." + col));
   }
-  testing::SetCellText(&prev, "t3.carried_forward.natural_person", "77");
+  corpus::SetCellText(&prev, "t3.carried_forward.natural_person", "77");
   ASSERT_OK_AND_ASSIGN(Validator validator, Validator::Create());
   auto results = validator.ValidateBatch({&now, &prev});
   ASSERT_EQ(results.size(), 2u);
@@ -81,15 +81,15 @@ TEST(Validator, ArithmeticRulesCatchEveryChangeThatBreaksAnEquation) {
   const auto& keys = AllCellKeys(v1::TEMPLATE_VERSION_V2021);
   int mutations = 0, detected = 0;
   for (int i = 0; i < 3000; ++i) {
-    v1::AnnualReport r = testing::ConsistentReport(static_cast<uint32_t>(i % 40));
+    v1::AnnualReport r = corpus::ConsistentReport(static_cast<uint32_t>(i % 40));
     std::string key;
     do {
       key = keys[rng() % keys.size()];
     } while (TableOfKey(key) == TableId::kT2);  // table 二 has no equations
-    int64_t old = std::stoll(testing::CellText(r, key));
+    int64_t old = std::stoll(corpus::CellText(r, key));
     int64_t delta = 1 + static_cast<int64_t>(rng() % 9);
     int64_t changed = (old >= delta && rng() % 2) ? old - delta : old + delta;
-    testing::SetCellText(&r, key, absl::StrCat(changed));
+    corpus::SetCellText(&r, key, absl::StrCat(changed));
     ++mutations;
     int arithmetic = 0;
     for (const auto& f : validator.Validate(r)) {

@@ -25,16 +25,16 @@
 #include "services/gateway/store.h"
 #include "services/parser/parser_service.h"
 #include "services/validator/validator_service.h"
-#include "tests/testing/report_text.h"
+#include "tools/corpus/report_text.h"
 
 namespace gongkai {
 namespace {
 
 // The text of report i: every cell distinct, t3.received_new.natural_person = i.
 std::string ReportText(int i) {
-  auto values = testing::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+  auto values = corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021);
   values["t3.received_new.natural_person"] = absl::StrCat(i);
-  return testing::RenderReport(values, v1::TEMPLATE_VERSION_V2021, testing::Layout::kTabs, absl::StrCat("测试第", i, "号局"));
+  return corpus::RenderReport(values, v1::TEMPLATE_VERSION_V2021, corpus::Layout::kTabs, absl::StrCat("测试第", i, "号局"));
 }
 
 std::unique_ptr<Server> StartServer(std::vector<ServiceEntry> services) {

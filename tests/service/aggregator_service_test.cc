@@ -8,7 +8,7 @@
 #include "gtest/gtest.h"
 #include "services/aggregator/aggregate.h"
 #include "services/aggregator/aggregator_service.h"
-#include "tests/testing/report_factory.h"
+#include "tools/corpus/report_factory.h"
 
 namespace gongkai {
 namespace {
@@ -23,7 +23,7 @@ TEST(AggregatorService, FoldsAStreamAndMergesShardsIntoTheSameAnswerAsOnePass) {
   std::vector<v1::CheckedReport> reports;
   for (uint32_t i = 0; i < 10; ++i) {
     v1::CheckedReport c;
-    *c.mutable_report() = testing::ConsistentReport(i);
+    *c.mutable_report() = corpus::ConsistentReport(i);
     c.mutable_report()->mutable_metadata()->set_region_code(i % 2 ? "230184100" : "230781100");
     reports.push_back(c);
   }

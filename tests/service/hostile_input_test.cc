@@ -13,7 +13,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "services/parser/parser_service.h"
-#include "tests/testing/docx_builder.h"
+#include "tools/corpus/docx_builder.h"
 #include "tests/testing/test_data.h"
 
 namespace gongkai {
@@ -119,7 +119,7 @@ TEST_F(HostileInputTest, MillionsOfTinyCellsAreAnsweredWithinTheDeadline) {
 }
 
 TEST_F(HostileInputTest, ZipBombIsRefusedWithTheReason) {
-  std::string bomb = testing::MakeZip({{"[Content_Types].xml", "<Types/>"},
+  std::string bomb = corpus::MakeZip({{"[Content_Types].xml", "<Types/>"},
                                        {"word/document.xml", std::string(300 << 20, ' ')}});
   ASSERT_LT(bomb.size(), 2u << 20);
   v1::ParseResponse response;

@@ -22,7 +22,7 @@
 #include "services/gateway/store.h"
 #include "services/parser/parser_service.h"
 #include "services/validator/validator_service.h"
-#include "tests/testing/report_text.h"
+#include "tools/corpus/report_text.h"
 
 namespace gongkai {
 namespace {
@@ -269,9 +269,9 @@ class SecureSuite : public ::testing::Test {
     auto writer = stub->Submit(&context, &response);
     for (int i = 0; i < reports; ++i) {
       v1::SubmitRequest request;
-      auto values = testing::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+      auto values = corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021);
       request.mutable_document()->set_content(
-          testing::RenderReport(values, v1::TEMPLATE_VERSION_V2021, testing::Layout::kTabs, absl::StrCat("测试第", i, "号局")));
+          corpus::RenderReport(values, v1::TEMPLATE_VERSION_V2021, corpus::Layout::kTabs, absl::StrCat("测试第", i, "号局")));
       request.mutable_document()->mutable_metadata()->set_document_id(absl::StrCat("doc-", i));
       if (i + 1 == reports) request.set_seal(true);
       writer->Write(request);

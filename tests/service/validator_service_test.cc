@@ -7,7 +7,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "services/validator/validator_service.h"
-#include "tests/testing/report_factory.h"
+#include "tools/corpus/report_factory.h"
 
 namespace gongkai {
 namespace {
@@ -36,9 +36,9 @@ class ValidatorServiceTest : public ::testing::Test {
 
 TEST_F(ValidatorServiceTest, ValidateReturnsFindingsInAnOkAnswer) {
   v1::ValidateRequest request;
-  *request.mutable_report() = testing::ConsistentReport(4);
-  testing::SetCellText(request.mutable_report(), "t4.review.total", "0");
-  testing::SetCellText(request.mutable_report(), "t4.review.upheld", "10");
+  *request.mutable_report() = corpus::ConsistentReport(4);
+  corpus::SetCellText(request.mutable_report(), "t4.review.total", "0");
+  corpus::SetCellText(request.mutable_report(), "t4.review.upheld", "10");
   v1::ValidateResponse response;
   grpc::ClientContext context;
   ASSERT_TRUE(stub_->Validate(&context, request, &response).ok());
@@ -57,7 +57,7 @@ TEST_F(ValidatorServiceTest, ValidateReturnsFindingsInAnOkAnswer) {
 
 TEST_F(ValidatorServiceTest, AnUnknownRuleInTheConfigurationIsInvalidArgument) {
   v1::ValidateRequest request;
-  *request.mutable_report() = testing::ConsistentReport(4);
+  *request.mutable_report() = corpus::ConsistentReport(4);
   request.mutable_rules()->add_overrides()->set_rule_id("no.such.rule");
   v1::ValidateResponse response;
   grpc::ClientContext context;
@@ -68,8 +68,8 @@ TEST_F(ValidatorServiceTest, AnUnknownRuleInTheConfigurationIsInvalidArgument) {
 
 TEST_F(ValidatorServiceTest, BatchKeepsOrderAndComparesReports) {
   v1::ValidateBatchRequest request;
-  for (uint32_t seed : {1u, 2u, 3u}) *request.add_reports()->mutable_report() = testing::ConsistentReport(seed);
-  testing::SetCellText(request.mutable_reports(1)->mutable_report(), "t3.granted.total", "999");
+  for (uint32_t seed : {1u, 2u, 3u}) *request.add_reports()->mutable_report() = corpus::ConsistentReport(seed);
+  corpus::SetCellText(request.mutable_reports(1)->mutable_report(), "t3.granted.total", "999");
   v1::ValidateBatchResponse response;
   grpc::ClientContext context;
   ASSERT_TRUE(stub_->ValidateBatch(&context, request, &response).ok());

@@ -33,6 +33,12 @@ int RunBatch(int argc, char** argv);
 // gongkai local FILE... [--out DIR] [...]: the four services in this process on loopback ports, then batch.
 int RunLocal(int argc, char** argv);
 
+// gongkai gen-corpus --reports N [--seed S] [--error-share F] [--formats …] --out DIR
+int RunGenCorpus(int argc, char** argv);
+
+// gongkai quality [--reports N] [--seed S] [--error-share F] [--formats …]
+int RunQuality(int argc, char** argv);
+
 // Writes the exports of a summary into `dir` and prints its top; false (after saying why) on failure.
 bool WriteExportsAndPrint(const std::string& dir, const gongkai::v1::Summary& summary,
                           const std::vector<gongkai::aggregator::FindingRow>& rows, const std::string& reports_csv);

@@ -15,6 +15,8 @@ constexpr char kUsage[] =
     "  summarize FILE... parse, check and add up; exports JSON, CSV, XLSX, HTML (--regions, --level, --out)\n"
     "  batch FILE...     the same as a job of a running gateway (--gateway HOST:PORT)\n"
     "  local FILE...     the same through the four services started here on loopback ports\n"
+    "  gen-corpus        write a generated corpus with injected, labelled errors (--reports, --seed, --out)\n"
+    "  quality           recall and false findings per rule, parser exact-match per layout, on a generated corpus\n"
     "  help              this text\n"
     "Run 'gongkai COMMAND --help' for a command's flags.\n";
 
@@ -31,6 +33,8 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "summarize") == 0) return gongkai::cli::RunSummarize(argc, argv);
   if (std::strcmp(argv[1], "batch") == 0) return gongkai::cli::RunBatch(argc, argv);
   if (std::strcmp(argv[1], "local") == 0) return gongkai::cli::RunLocal(argc, argv);
+  if (std::strcmp(argv[1], "gen-corpus") == 0) return gongkai::cli::RunGenCorpus(argc, argv);
+  if (std::strcmp(argv[1], "quality") == 0) return gongkai::cli::RunQuality(argc, argv);
   std::fprintf(stderr, "gongkai: unknown command '%s'\n%s", argv[1], kUsage);
   return 2;
 }

@@ -341,7 +341,8 @@ void CheckSubstance(const RuleContext& ctx, FindingSink& sink) {
     }
     return false;
   };
-  bool problems = any({"问题", "不足", "差距", "短板", "薄弱", "欠缺", "有待", "不够", "不到位", "滞后", "单一"});
+  bool problems = any({"问题", "不足", "差距", "短板", "薄弱", "欠缺", "有待", "不够", "不到位", "滞后", "单一",
+                       "不强", "不高", "参差不齐", "不及时", "不规范", "不全面", "不平衡", "缺乏", "较弱", "偏少"});
   bool improvements = any({"改进", "加强", "提升", "下一步", "推进", "完善", "措施", "强化", "提高", "加大", "优化"});
   size_t chars = static_cast<size_t>(CountCodepoints(norm));
   if (chars >= 20 && problems && improvements) return;

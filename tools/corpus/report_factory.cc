@@ -1,12 +1,13 @@
-#include "tests/testing/report_factory.h"
+#include "tools/corpus/report_factory.h"
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/schema.h"
 
-namespace gongkai::testing {
+namespace gongkai::corpus {
 
 void SetCellText(v1::AnnualReport* report, const std::string& key, const std::string& value) {
   v1::Cell* cell = FindMutableCell(report, key);
@@ -40,7 +41,8 @@ std::string CellText(const v1::AnnualReport& report, const std::string& key) {
   return cell == nullptr ? "null" : CellValueText(*cell);
 }
 
-v1::AnnualReport ConsistentReport(uint32_t seed, v1::TemplateVersion version, int year, const std::string& agency) {
+v1::AnnualReport ConsistentReport(uint32_t seed, v1::TemplateVersion version, int year, const std::string& agency,
+                                  int applications_scale) {
   std::mt19937 rng(seed);
   auto small = [&](int max) { return static_cast<int64_t>(rng() % static_cast<uint32_t>(max + 1)); };
   v1::AnnualReport report;
@@ -90,7 +92,7 @@ v1::AnnualReport ConsistentReport(uint32_t seed, v1::TemplateVersion version, in
   const auto& results = Table3ResultRows(version);
   std::map<std::string, int64_t> col_total;
   for (size_t c = 0; c + 1 < cols.size(); ++c) {
-    int scale = c == 0 ? 30 : 4;
+    int scale = c == 0 ? applications_scale : applications_scale / 7;
     int64_t total = 0;
     for (const std::string& row : results) {
       int64_t v = small(scale);
@@ -130,4 +132,4 @@ v1::AnnualReport ConsistentReport(uint32_t seed, v1::TemplateVersion version, in
   return report;
 }
 
-}  // namespace gongkai::testing
+}  // namespace gongkai::corpus

@@ -1,11 +1,11 @@
-#include "tests/testing/docx_builder.h"
+#include "tools/corpus/docx_builder.h"
 
 #include <zip.h>
 
 #include "absl/strings/str_cat.h"
 #include "common/schema.h"
 
-namespace gongkai::testing {
+namespace gongkai::corpus {
 namespace {
 
 std::string Run(const std::string& text) { return absl::StrCat("<w:r><w:t xml:space=\"preserve\">", text, "</w:t></w:r>"); }
@@ -139,9 +139,11 @@ std::string RenderDocumentXml(const std::map<std::string, std::string>& cells, v
       body, "<w:sectPr/></w:body></w:document>");
 }
 
-std::string RenderDocx(const std::map<std::string, std::string>& cells, v1::TemplateVersion version) {
-  return MakeZip({{"[Content_Types].xml", "<?xml version=\"1.0\"?><Types/>"},
-                  {"word/document.xml", RenderDocumentXml(cells, version)}});
+std::string RenderDocx(const std::map<std::string, std::string>& cells, v1::TemplateVersion version,
+                       const std::string& agency, int year, const std::function<std::string(std::string)>& transform) {
+  std::string xml = RenderDocumentXml(cells, version, agency, year);
+  if (transform) xml = transform(std::move(xml));
+  return MakeZip({{"[Content_Types].xml", "<?xml version=\"1.0\"?><Types/>"}, {"word/document.xml", std::move(xml)}});
 }
 
-}  // namespace gongkai::testing
+}  // namespace gongkai::corpus

@@ -1,4 +1,4 @@
-#include "tests/testing/report_text.h"
+#include "tools/corpus/report_text.h"
 
 #include <iconv.h>
 
@@ -8,7 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "common/schema.h"
 
-namespace gongkai::testing {
+namespace gongkai::corpus {
 namespace {
 
 std::string Row(const std::vector<std::string>& cells, Layout layout) {
@@ -229,4 +229,4 @@ std::string RenderHtml(const std::map<std::string, std::string>& cells, v1::Temp
   return out;
 }
 
-}  // namespace gongkai::testing
+}  // namespace gongkai::corpus

@@ -1,7 +1,8 @@
 // Builds .docx files in memory for tests: a zip with [Content_Types].xml and word/document.xml.
-#ifndef GONGKAI_TESTS_TESTING_DOCX_BUILDER_H_
-#define GONGKAI_TESTS_TESTING_DOCX_BUILDER_H_
+#ifndef GONGKAI_TOOLS_CORPUS_DOCX_BUILDER_H_
+#define GONGKAI_TOOLS_CORPUS_DOCX_BUILDER_H_
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -9,7 +10,7 @@
 
 #include "gongkai/v1/report.pb.h"
 
-namespace gongkai::testing {
+namespace gongkai::corpus {
 
 // A zip archive holding `entries` (name, content), deflated.
 std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& entries);
@@ -20,9 +21,11 @@ std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& entr
 std::string RenderDocumentXml(const std::map<std::string, std::string>& cells, gongkai::v1::TemplateVersion version,
                               const std::string& agency = "测试县人民政府", int year = 2024);
 
-// A .docx around RenderDocumentXml.
-std::string RenderDocx(const std::map<std::string, std::string>& cells, gongkai::v1::TemplateVersion version);
+// A .docx around RenderDocumentXml; `transform` (when set) rewrites the document XML first.
+std::string RenderDocx(const std::map<std::string, std::string>& cells, gongkai::v1::TemplateVersion version,
+                       const std::string& agency = "测试县人民政府", int year = 2024,
+                       const std::function<std::string(std::string)>& transform = nullptr);
 
-}  // namespace gongkai::testing
+}  // namespace gongkai::corpus
 
-#endif  // GONGKAI_TESTS_TESTING_DOCX_BUILDER_H_
+#endif  // GONGKAI_TOOLS_CORPUS_DOCX_BUILDER_H_

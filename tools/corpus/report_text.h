@@ -1,13 +1,13 @@
 // Renders a report's tables as text in the layouts people paste, for tests that check every cell.
-#ifndef GONGKAI_TESTS_TESTING_REPORT_TEXT_H_
-#define GONGKAI_TESTS_TESTING_REPORT_TEXT_H_
+#ifndef GONGKAI_TOOLS_CORPUS_REPORT_TEXT_H_
+#define GONGKAI_TOOLS_CORPUS_REPORT_TEXT_H_
 
 #include <map>
 #include <string>
 
 #include "gongkai/v1/report.pb.h"
 
-namespace gongkai::testing {
+namespace gongkai::corpus {
 
 enum class Layout {
   kTabs,          // one row per line, cells separated by tabs (seeds 000, 002)
@@ -33,6 +33,6 @@ std::string RenderHtml(const std::map<std::string, std::string>& cells, gongkai:
 // `utf8` encoded in `charset` (e.g. "GB18030") with glibc's iconv.
 std::string Encode(const std::string& utf8, const std::string& charset);
 
-}  // namespace gongkai::testing
+}  // namespace gongkai::corpus
 
-#endif  // GONGKAI_TESTS_TESTING_REPORT_TEXT_H_
+#endif  // GONGKAI_TOOLS_CORPUS_REPORT_TEXT_H_
