@@ -2,6 +2,7 @@
 #   make demo    the main job on the bundled example reports
 #   make test    every test (unit, service, CLI), as CI runs it
 #   make bench   the benchmarks whose figures BENCHMARKS.md records
+#   make fuzz    every libFuzzer target for 10 minutes (scripts/fuzz.sh)
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -11,7 +12,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEB_PACKAGES := $(shell grep -v '^\#' deploy/build-packages.txt) \
   libgtest-dev libgmock-dev libbenchmark-dev python3-grpcio python3-grpc-tools python3-yaml openssl
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test fuzz demo bench clean
 
 all: build
 
@@ -27,6 +28,10 @@ build: configure
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	./scripts/fuzz.sh 20   # each libFuzzer target briefly on its seeds (ASan + UBSan); `make fuzz` runs longer
+
+fuzz: build
+	./scripts/fuzz.sh 600
 
 demo: build
 	@./scripts/demo.sh $(BUILD_DIR)

@@ -28,11 +28,17 @@ v1::Finding& FindingSink::Unverifiable(std::string message, std::string message_
 std::optional<int64_t> IntValue(const v1::AnnualReport& report, absl::string_view key) {
   const v1::Cell* cell = FindCell(report, key);
   if (cell == nullptr || cell->state() != v1::CELL_STATE_PRESENT) return std::nullopt;
+  int64_t v = 0;
   if (cell->has_decimal_value()) {
     if (cell->decimal_value().scale() != 0) return std::nullopt;
-    return cell->decimal_value().units();
+    v = cell->decimal_value().units();
+  } else {
+    v = cell->int_value();
   }
-  return cell->int_value();
+  // Beyond any real count: left out of the equations, so that their sums cannot overflow (found by
+  // tests/fuzz/validator_fuzzer.cc); cell.number names such a value.
+  if (v > kMaxCount || v < -kMaxCount) return std::nullopt;
+  return v;
 }
 
 void AddCell(v1::Finding* finding, const v1::AnnualReport& report, absl::string_view key) {

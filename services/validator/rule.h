@@ -59,7 +59,11 @@ struct Rule {
 
 // ---- Helpers shared by the rule files ----------------------------------------------------------------
 
-// The cell's integer value when it is present and a whole number; nullopt otherwise.
+// The largest magnitude a count may have (10^15): larger values are not counts of anything, and sums of
+// the ~200 cells of a report stay far inside int64.
+inline constexpr int64_t kMaxCount = 1'000'000'000'000'000;
+
+// The cell's integer value when it is present, a whole number and within ±kMaxCount; nullopt otherwise.
 std::optional<int64_t> IntValue(const gongkai::v1::AnnualReport& report, absl::string_view key);
 
 // Adds a cell to a finding: its key, its value ("null" when missing) and its source position (when known).

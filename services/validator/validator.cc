@@ -89,7 +89,7 @@ std::vector<std::vector<v1::Finding>> Validator::ValidateBatch(const std::vector
   std::vector<std::vector<v1::Finding>> out(reports.size());
   for (size_t i = 0; i < reports.size(); ++i) {
     const v1::AnnualReport* prev = i < previous.size() ? previous[i] : nullptr;
-    if (prev == nullptr && !reports[i]->agency().empty()) {
+    if (prev == nullptr && !reports[i]->agency().empty() && reports[i]->report_year() > 0) {
       auto it = by_agency_year.find({reports[i]->agency(), reports[i]->report_year() - 1});
       if (it != by_agency_year.end()) prev = it->second;
     }

@@ -39,6 +39,9 @@ int RunGenCorpus(int argc, char** argv);
 // gongkai quality [--reports N] [--seed S] [--error-share F] [--formats …]
 int RunQuality(int argc, char** argv);
 
+// gongkai bench [--reports N] [--seed S] [--parser HOST:PORT --validator HOST:PORT]
+int RunBench(int argc, char** argv);
+
 // Writes the exports of a summary into `dir` and prints its top; false (after saying why) on failure.
 bool WriteExportsAndPrint(const std::string& dir, const gongkai::v1::Summary& summary,
                           const std::vector<gongkai::aggregator::FindingRow>& rows, const std::string& reports_csv);

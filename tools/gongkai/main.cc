@@ -17,6 +17,7 @@ constexpr char kUsage[] =
     "  local FILE...     the same through the four services started here on loopback ports\n"
     "  gen-corpus        write a generated corpus with injected, labelled errors (--reports, --seed, --out)\n"
     "  quality           recall and false findings per rule, parser exact-match per layout, on a generated corpus\n"
+    "  bench             latency percentiles through the parser and validator services, by layout\n"
     "  help              this text\n"
     "Run 'gongkai COMMAND --help' for a command's flags.\n";
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "local") == 0) return gongkai::cli::RunLocal(argc, argv);
   if (std::strcmp(argv[1], "gen-corpus") == 0) return gongkai::cli::RunGenCorpus(argc, argv);
   if (std::strcmp(argv[1], "quality") == 0) return gongkai::cli::RunQuality(argc, argv);
+  if (std::strcmp(argv[1], "bench") == 0) return gongkai::cli::RunBench(argc, argv);
   std::fprintf(stderr, "gongkai: unknown command '%s'\n%s", argv[1], kUsage);
   return 2;
 }

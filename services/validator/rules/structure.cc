@@ -22,10 +22,16 @@ bool HasTables(const AnnualReport& r) {
          r.version() == v1::TEMPLATE_VERSION_UNKNOWN;
 }
 
+// Section numbers outside 1..6 can only come from a caller's own AnnualReport (the parser never makes
+// them); they are not one of the six and are left out here (found by tests/fuzz/validator_fuzzer.cc).
+bool IsSixSectionNumber(int n) { return n >= 1 && n <= 6; }
+
 void CheckSections(const RuleContext& ctx, FindingSink& sink) {
   const AnnualReport& r = ctx.report;
   std::map<int, int> count;
-  for (const v1::Section& s : r.sections()) ++count[s.number()];
+  for (const v1::Section& s : r.sections()) {
+    if (IsSixSectionNumber(s.number())) ++count[s.number()];
+  }
   std::vector<std::string> missing, missing_en;
   for (int n = 1; n <= 6; ++n) {
     if (count[n] == 0) {
@@ -49,6 +55,7 @@ void CheckSections(const RuleContext& ctx, FindingSink& sink) {
   }
   int last = 0;
   for (const v1::Section& s : r.sections()) {
+    if (!IsSixSectionNumber(s.number())) continue;
     if (s.number() < last && count[s.number()] == 1) {
       v1::Finding& f = sink.Fail(absl::StrCat("“", kSectionNames[s.number()], "”（第 ", s.position().line(),
                                               " 行）排在第", last, "部分之后，顺序不对"),
@@ -214,12 +221,20 @@ void CheckNumber(const RuleContext& ctx, FindingSink& sink) {
       bool negative = cell.has_decimal_value() ? cell.decimal_value().units() < 0 : cell.int_value() < 0;
       // "3.0" is a whole number written oddly; "3.5" is not a count.
       bool fractional = false;
-      if (cell.has_decimal_value() && cell.decimal_value().scale() > 0) {
+      if (cell.has_decimal_value() && cell.decimal_value().scale() > 18) {
+        fractional = cell.decimal_value().units() != 0;  // 10^19 and up exceed int64: every digit is a fraction
+      } else if (cell.has_decimal_value() && cell.decimal_value().scale() > 0) {
         int64_t pow = 1;
         for (int i = 0; i < cell.decimal_value().scale(); ++i) pow *= 10;
         fractional = cell.decimal_value().units() % pow != 0;
       }
-      if (negative && !IsSignedCell(cell.key())) {
+      int64_t magnitude_units = cell.has_decimal_value() ? cell.decimal_value().units() : cell.int_value();
+      if (magnitude_units > kMaxCount || magnitude_units < -kMaxCount) {
+        v1::Finding& f = sink.Fail(absl::StrCat("“", cell.key(), "”的数值（", cell.raw(), "）大得不合常理"),
+                                   absl::StrCat(cell.key(), " holds an implausibly large number (", cell.raw(), ")"));
+        AddCell(&f, r, cell.key());
+        f.set_expected("a count below 10^15");
+      } else if (negative && !IsSignedCell(cell.key())) {
         v1::Finding& f = sink.Fail(absl::StrCat("“", cell.key(), "”为负数（", cell.raw(), "），件数和金额不能为负"),
                                    absl::StrCat(cell.key(), " is negative (", cell.raw(), ")"));
         AddCell(&f, r, cell.key());

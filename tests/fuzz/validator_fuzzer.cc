@@ -1,0 +1,75 @@
+// libFuzzer target: the validator fed arbitrary AnnualReport messages. Input starting with 'P' is parsed
+// as a serialised AnnualReport (any field, any value); other input drives a structure-aware builder
+// (FuzzedDataProvider): a template version, every cell with an arbitrary state and value (huge, negative,
+// decimal with any scale), arbitrary section texts, agency and years. Each report is validated alone and in
+// a batch with a copy of itself and a previous-year variant; nothing may crash, overflow or hang.
+#include <fuzzer/FuzzedDataProvider.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <climits>
+#include <cstdlib>
+
+#include "common/schema.h"
+#include "services/validator/validator.h"
+
+namespace {
+
+gongkai::v1::AnnualReport Build(FuzzedDataProvider& in) {
+  gongkai::v1::AnnualReport r;
+  auto version = in.PickValueInArray({gongkai::v1::TEMPLATE_VERSION_V2021, gongkai::v1::TEMPLATE_VERSION_V2019,
+                                      gongkai::v1::TEMPLATE_VERSION_UNKNOWN});
+  r.set_version(version);
+  if (version != gongkai::v1::TEMPLATE_VERSION_UNKNOWN) gongkai::InitTables(version, &r);
+  r.set_agency(in.ConsumeRandomLengthString(64));
+  r.set_report_year(in.ConsumeIntegral<int32_t>());
+  r.set_title_year(in.ConsumeIntegralInRange<int32_t>(-1, 3000));
+  r.set_period_year(in.ConsumeIntegralInRange<int32_t>(-1, 3000));
+  r.set_fee_unit(in.ConsumeRandomLengthString(16));
+  for (gongkai::v1::Table* t : {r.mutable_table2(), r.mutable_table3(), r.mutable_table4()}) {
+    t->set_present(in.ConsumeBool());
+    for (gongkai::v1::Cell& cell : *t->mutable_cells()) {
+      if (in.remaining_bytes() == 0) break;
+      cell.set_state(in.PickValueInArray({gongkai::v1::CELL_STATE_PRESENT, gongkai::v1::CELL_STATE_MISSING,
+                                          gongkai::v1::CELL_STATE_PLACEHOLDER}));
+      if (in.ConsumeBool()) {
+        cell.set_int_value(in.ConsumeIntegral<int64_t>());
+      } else {
+        cell.mutable_decimal_value()->set_units(in.ConsumeIntegral<int64_t>());
+        cell.mutable_decimal_value()->set_scale(in.ConsumeIntegralInRange<int32_t>(-3, 30));
+      }
+      cell.set_raw(in.ConsumeRandomLengthString(12));
+    }
+  }
+  int sections = in.ConsumeIntegralInRange(0, 8);
+  for (int i = 0; i < sections; ++i) {
+    gongkai::v1::Section* s = r.add_sections();
+    s->set_number(in.ConsumeIntegralInRange(-1, 9));
+    s->set_heading(in.ConsumeRandomLengthString(32));
+    s->set_text(in.ConsumeRandomLengthString(2000));
+  }
+  return r;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const gongkai::validator::Validator* validator = [] {
+    auto v = gongkai::validator::Validator::Create();
+    if (!v.ok()) std::abort();
+    return new gongkai::validator::Validator(*std::move(v));
+  }();
+  gongkai::v1::AnnualReport report;
+  if (size > 0 && data[0] == 'P') {
+    if (!report.ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;
+  } else {
+    FuzzedDataProvider in(data, size);
+    report = Build(in);
+  }
+  validator->Validate(report);
+  gongkai::v1::AnnualReport previous = report;
+  previous.set_report_year(report.report_year() > INT32_MIN ? report.report_year() - 1 : report.report_year());
+  validator->Validate(report, &previous);
+  validator->ValidateBatch({&report, &report, &previous});
+  return 0;
+}
