@@ -3,7 +3,7 @@
 # prepares seed corpora, and runs each target for SECONDS (default 60), two at a time. A crash, leak or UB
 # report fails the run; its input is kept in build-fuzz/crashes/TARGET/ and must become a regression test.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
-#   CI runs it briefly (make fuzz-smoke); the recorded long runs are `scripts/fuzz.sh 600`.
+#   `make test` runs it briefly with FUZZ_SEED=1 (reproducible); the recorded long runs are `scripts/fuzz.sh 600`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"; shift || true
@@ -51,7 +51,9 @@ run() {  # target
   [ "$t" = fuzz_validator ] && kind=validator
   local corpus="$out/corpus/$t" crashes="$out/crashes/$t"
   mkdir -p "$corpus" "$crashes"
-  if "$out/tests/fuzz/$t" "$corpus" "$seeds/$kind" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
+  local seed_flag=()
+  [ -z "${FUZZ_SEED:-}" ] || seed_flag=(-seed="$FUZZ_SEED")
+  if "$out/tests/fuzz/$t" "$corpus" "$seeds/$kind" "${seed_flag[@]}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
        -max_len=2000000 -artifact_prefix="$crashes/" -print_final_stats=1 >"$out/$t.log" 2>&1; then
     echo "$t: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$t.log" | grep -o '[0-9]*$') runs in ${seconds}s, no crash; corpus $(ls "$corpus" | wc -l) inputs"
   else

@@ -26,7 +26,7 @@ for pkg in $runtime; do
 done
 
 # The same build steps as the image's build stage.
-rm -rf "$work"
+rm -rf "$work" "$run_dir"
 mkdir -p "$work"
 "$src/deploy/build-release.sh" "$src" "$work/build" "$work/out"
 bins=(gongkai gongkai-parser gongkai-validator gongkai-aggregator gongkai-gateway)
@@ -50,11 +50,15 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
   run_as=(setpriv --reuid "$uid" --regid "${user##*:}" --clear-groups)
 fi
 port=$(( 20000 + RANDOM % 20000 ))
-(cd / && "${run_as[@]}" "$work/out/bin/gongkai-parser" --address "127.0.0.1:$port" --drain_seconds 0 2>"$work/parser.log") &
+# A copy in a folder the image's user can reach, wherever this checkout lives (it may be under /root).
+run_dir=$(mktemp -d)
+chmod 755 "$run_dir"
+cp "$work/out/bin/gongkai-parser" "$run_dir/"
+(cd / && "${run_as[@]}" "$run_dir/gongkai-parser" --address "127.0.0.1:$port" --drain_seconds 0 2>"$work/parser.log") &
 pid=$!
 for _ in $(seq 100); do grep -q '"serving"' "$work/parser.log" 2>/dev/null && break; sleep 0.1; done
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 grep -q '"serving"' "$work/parser.log" || { cat "$work/parser.log"; fail "the installed parser did not start"; }
 echo "ok: the image's build steps build, install and run here${run_as:+ as uid $uid}"
-rm -rf "$work"
+rm -rf "$work" "$run_dir"
