@@ -28,12 +28,9 @@ if [ ! -d "$seeds/txt" ]; then
   cp tests/data/reports/* "$out"/gen/reports/*.txt "$out"/gen/reports/*.md "$seeds/txt/"
   cp "$out"/gen/reports/*.html "$seeds/html/"
   cp "$out"/gen/reports/*.docx "$seeds/docx/"
-  # PDFs: the peers' real reports, read in place when ../shared is there; else a minimal PDF.
-  if ls ../shared/corpus/peers/*.pdf >/dev/null 2>&1; then
-    cp ../shared/corpus/peers/*.pdf "$seeds/pdf/"
-  else
-    printf '%%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n' > "$seeds/pdf/min.pdf"
-  fi
+  # PDFs: generated ones, and the peers' real reports, read in place when ../shared is there.
+  cp "$out"/gen/reports/*.pdf "$seeds/pdf/"
+  if ls ../shared/corpus/peers/*.pdf >/dev/null 2>&1; then cp ../shared/corpus/peers/*.pdf "$seeds/pdf/"; fi
   cp tests/data/reports/* "$seeds/validator/"
 fi
 

@@ -14,6 +14,7 @@
 #include "common/schema.h"
 #include "services/aggregator/regions.h"
 #include "tools/corpus/docx_builder.h"
+#include "tools/corpus/pdf_writer.h"
 #include "tools/corpus/report_factory.h"
 #include "tools/corpus/report_text.h"
 
@@ -77,7 +78,7 @@ std::string ChangeBy(const std::string& text, int64_t delta) {
   return absl::StrCat(v + delta);
 }
 
-bool IsTextFormat(Format f) { return f != Format::kHtml && f != Format::kDocx; }
+bool IsTextFormat(Format f) { return f != Format::kHtml && f != Format::kDocx && f != Format::kPdf; }
 
 }  // namespace
 
@@ -90,6 +91,7 @@ const char* FormatName(Format format) {
     case Format::kSpaces: return "spaces";
     case Format::kHtml: return "html";
     case Format::kDocx: return "docx";
+    case Format::kPdf: return "pdf";
   }
   return "?";
 }
@@ -99,13 +101,14 @@ const char* FormatExtension(Format format) {
     case Format::kMarkdown: return "md";
     case Format::kHtml: return "html";
     case Format::kDocx: return "docx";
+    case Format::kPdf: return "pdf";
     default: return "txt";
   }
 }
 
 const std::vector<Format>& AllFormats() {
   static const auto* all = new std::vector<Format>{Format::kTabs, Format::kPipes, Format::kCellPerLine, Format::kMarkdown,
-                                                   Format::kSpaces, Format::kHtml, Format::kDocx};
+                                                   Format::kSpaces, Format::kHtml, Format::kDocx, Format::kPdf};
   return *all;
 }
 
@@ -195,7 +198,7 @@ GeneratedReport Generator::Next() {
 
   // The narrative: section 一 states the applications received; section 五 names problems and remedies.
   std::string received = out.cells["t3.received_new.total"];
-  std::string narrative1 = absl::StrCat(out.year, "年，", out.agency);
+  std::string narrative1 = out.agency;  // the renderers write "YEAR年，" before it
   {  // 8 to 13 distinct sentences, as long as a real section 一
     std::vector<const char*> sentences(std::begin(kOverview), std::end(kOverview));
     std::shuffle(sentences.begin(), sentences.end(), rng);
@@ -295,6 +298,9 @@ GeneratedReport Generator::Next() {
       break;
     case Format::kDocx:
       out.content = RenderDocx(out.cells, out.version, out.agency, out.year, finish);
+      break;
+    case Format::kPdf:  // the tab layout's rows, written as a PDF text layer
+      out.content = RenderPdf(finish(RenderReport(out.cells, out.version, Layout::kTabs, out.agency, out.year)));
       break;
     default: {
       static const Layout kLayouts[] = {Layout::kTabs, Layout::kPipes, Layout::kCellPerLine, Layout::kMarkdown,

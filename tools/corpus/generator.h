@@ -1,7 +1,8 @@
 // The corpus generator: realistic annual reports for a province or a country, deterministic for a seed.
 // Real agency names and region codes from the division table (township governments, county and city
 // governments and their departments), figures that add up (most organs receive few or no applications, a
-// few receive thousands), every layout the parser reads, both template versions, and a chosen share of
+// few receive thousands), every layout the parser reads (five pasted-text layouts, HTML, DOCX, and PDF with a
+// text layer), both template versions, and a chosen share of
 // reports carrying one labelled error of a rule's kind.
 #ifndef GONGKAI_TOOLS_CORPUS_GENERATOR_H_
 #define GONGKAI_TOOLS_CORPUS_GENERATOR_H_
@@ -17,11 +18,11 @@
 namespace gongkai::corpus {
 
 // How a generated document is written.
-enum class Format { kTabs, kPipes, kCellPerLine, kMarkdown, kSpaces, kHtml, kDocx };
+enum class Format { kTabs, kPipes, kCellPerLine, kMarkdown, kSpaces, kHtml, kDocx, kPdf };
 
-// "tabs", "pipes", "cell-per-line", "markdown", "spaces", "html", "docx".
+// "tabs", "pipes", "cell-per-line", "markdown", "spaces", "html", "docx", "pdf".
 const char* FormatName(Format format);
-// The file extension of a format ("txt", "md", "html", "docx").
+// The file extension of a format ("txt", "md", "html", "docx", "pdf").
 const char* FormatExtension(Format format);
 // Every format, in the order above.
 const std::vector<Format>& AllFormats();

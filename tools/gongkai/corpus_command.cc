@@ -16,7 +16,7 @@ constexpr char kGenUsage[] =
     "usage: gongkai gen-corpus --reports N [--seed S] [--error-share F] [--formats a,b,...] --out DIR\n"
     "  Writes N realistic reports into DIR/reports, with DIR/manifest.tsv (which report carries which injected\n"
     "  error) and DIR/organs.csv (for --regions). Deterministic for a seed. Formats: tabs, pipes, cell-per-line,\n"
-    "  markdown, spaces, html, docx (default: all, in turn). --error-share is the share of reports with one\n"
+    "  markdown, spaces, html, docx, pdf (default: all, in turn). --error-share is the share of reports with one\n"
     "  injected error (default 0.2).\n";
 constexpr char kQualityUsage[] =
     "usage: gongkai quality [--reports N] [--seed S] [--error-share F] [--formats a,b,...]\n"
