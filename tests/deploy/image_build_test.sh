@@ -54,7 +54,7 @@ port=$(( 20000 + RANDOM % 20000 ))
 run_dir=$(mktemp -d)
 chmod 755 "$run_dir"
 cp "$work/out/bin/gongkai-parser" "$run_dir/"
-(cd / && "${run_as[@]}" "$run_dir/gongkai-parser" --address "127.0.0.1:$port" --drain_seconds 0 2>"$work/parser.log") &
+(cd / && exec "${run_as[@]}" "$run_dir/gongkai-parser" --address "127.0.0.1:$port" --drain_seconds 0 2>"$work/parser.log") &
 pid=$!
 for _ in $(seq 100); do grep -q '"serving"' "$work/parser.log" 2>/dev/null && break; sleep 0.1; done
 kill "$pid" 2>/dev/null || true
