@@ -312,4 +312,26 @@ v1::Cell* FindMutableCell(v1::AnnualReport* report, absl::string_view key) {
   return i < 0 ? nullptr : table->mutable_cells(i);
 }
 
+void DropProvenance(v1::AnnualReport* report, google::protobuf::RepeatedPtrField<v1::Finding>* findings) {
+  for (v1::Table* t : {report->mutable_table2(), report->mutable_table3(), report->mutable_table4()}) {
+    t->clear_position();
+    for (v1::Cell& cell : *t->mutable_cells()) {
+      cell.clear_raw();
+      cell.clear_position();
+    }
+  }
+  report->clear_notes();
+  report->clear_subtotals();
+  report->clear_title_position();
+  report->clear_fee_unit_position();
+  for (v1::Section& s : *report->mutable_sections()) s.clear_position();
+  for (v1::Finding& f : *findings) {
+    v1::Finding kept;
+    kept.set_rule_id(f.rule_id());
+    kept.set_severity(f.severity());
+    kept.set_outcome(f.outcome());
+    f = std::move(kept);
+  }
+}
+
 }  // namespace gongkai

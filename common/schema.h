@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "gongkai/v1/finding.pb.h"
 #include "gongkai/v1/report.pb.h"
 
 namespace gongkai {
@@ -53,6 +54,12 @@ void InitTables(gongkai::v1::TemplateVersion version, gongkai::v1::AnnualReport*
 // Finds a cell by key in the report's tables; nullptr when the key is not part of its version.
 const gongkai::v1::Cell* FindCell(const gongkai::v1::AnnualReport& report, absl::string_view key);
 gongkai::v1::Cell* FindMutableCell(gongkai::v1::AnnualReport* report, absl::string_view key);
+
+// Drops what tells where things came from, keeping what they are: each cell's raw text and source
+// position, the report's parse notes, subtotals and positions, and of each finding everything but its rule,
+// severity and outcome. For callers that add reports up (the gateway's stream to the aggregator): values,
+// identity, metadata, section texts and tables stay as they were.
+void DropProvenance(gongkai::v1::AnnualReport* report, google::protobuf::RepeatedPtrField<gongkai::v1::Finding>* findings);
 
 // A cell's value as text: "12", "4068.208", or "null" when it is missing or a placeholder.
 std::string CellValueText(const gongkai::v1::Cell& cell);

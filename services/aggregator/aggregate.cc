@@ -1,5 +1,7 @@
 #include "services/aggregator/aggregate.h"
 
+#include <cstdint>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -10,14 +12,32 @@ namespace gongkai::aggregator {
 namespace {
 
 constexpr int kAmountScale = 6;  // amounts are summed in millionths of their unit
+// No cell of one report is summed beyond this magnitude (a trillion applications, or 10^7 万元 in
+// millionths): a corpus of millions of reports then stays inside int64, whatever callers send.
+constexpr int64_t kMaxSummand = 1'000'000'000'000;
+constexpr int64_t kMaxAmountSummand = 10'000'000'000'000;
+
+// Adds without undefined behaviour: a sum that would leave int64 (only hostile Merge requests get there)
+// stops at the limit.
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t out;
+  if (!__builtin_add_overflow(a, b, &out)) return out;
+  return b > 0 ? INT64_MAX : INT64_MIN;
+}
 
 void AddSums(const v1::CellSums& from, v1::CellSums* into) {
-  into->set_reports(into->reports() + from.reports());
-  for (const auto& [key, value] : from.cells()) (*into->mutable_cells())[key] += value;
+  into->set_reports(SaturatingAdd(into->reports(), from.reports()));
+  for (const auto& [key, value] : from.cells()) {
+    int64_t& sum = (*into->mutable_cells())[key];
+    sum = SaturatingAdd(sum, value);
+  }
 }
 
 void AddCounts(const google::protobuf::Map<std::string, int64_t>& from, google::protobuf::Map<std::string, int64_t>* into) {
-  for (const auto& [key, value] : from) (*into)[key] += value;
+  for (const auto& [key, value] : from) {
+    int64_t& sum = (*into)[key];
+    sum = SaturatingAdd(sum, value);
+  }
 }
 
 }  // namespace
@@ -26,13 +46,18 @@ bool SumValue(const v1::Cell& cell, int64_t* value) {
   if (cell.state() != v1::CELL_STATE_PRESENT) return false;
   if (!IsDecimalCell(cell.key())) {
     if (cell.has_decimal_value()) return false;  // a fractional count is not summed (cell.number flags it)
+    if (cell.int_value() > kMaxSummand || cell.int_value() < -kMaxSummand) return false;
     *value = cell.int_value();
     return true;
   }
   int64_t units = cell.has_decimal_value() ? cell.decimal_value().units() : cell.int_value();
   int scale = cell.has_decimal_value() ? cell.decimal_value().scale() : 0;
-  if (scale > kAmountScale) return false;
-  for (int i = scale; i < kAmountScale; ++i) units *= 10;
+  if (scale > kAmountScale || scale < 0) return false;
+  for (int i = scale; i < kAmountScale; ++i) {
+    if (units > kMaxAmountSummand || units < -kMaxAmountSummand) return false;  // before it could overflow
+    units *= 10;
+  }
+  if (units > kMaxAmountSummand || units < -kMaxAmountSummand) return false;
   *value = units;
   return true;
 }
@@ -114,17 +139,19 @@ void AddReport(const v1::CheckedReport& checked, v1::Aggregate* aggregate, const
   for (const v1::Table* t : {&r.table2(), &r.table3(), &r.table4()}) {
     for (const v1::Cell& cell : t->cells()) {
       int64_t value;
-      if (SumValue(cell, &value)) (*sums.mutable_cells())[cell.key()] += value;
+      if (!SumValue(cell, &value)) continue;
+      int64_t& sum = (*sums.mutable_cells())[cell.key()];
+      sum = SaturatingAdd(sum, value);
     }
   }
 }
 
 void MergeNode(const v1::NodeAggregate& from, v1::NodeAggregate* into) {
-  into->set_reports(into->reports() + from.reports());
-  into->set_reports_with_errors(into->reports_with_errors() + from.reports_with_errors());
-  into->set_reports_with_warnings(into->reports_with_warnings() + from.reports_with_warnings());
-  into->set_reports_clean(into->reports_clean() + from.reports_clean());
-  into->set_reports_excluded(into->reports_excluded() + from.reports_excluded());
+  into->set_reports(SaturatingAdd(into->reports(), from.reports()));
+  into->set_reports_with_errors(SaturatingAdd(into->reports_with_errors(), from.reports_with_errors()));
+  into->set_reports_with_warnings(SaturatingAdd(into->reports_with_warnings(), from.reports_with_warnings()));
+  into->set_reports_clean(SaturatingAdd(into->reports_clean(), from.reports_clean()));
+  into->set_reports_excluded(SaturatingAdd(into->reports_excluded(), from.reports_excluded()));
   AddCounts(from.excluded_by_rule(), into->mutable_excluded_by_rule());
   AddCounts(from.rule_counts(), into->mutable_rule_counts());
   AddCounts(from.versions(), into->mutable_versions());

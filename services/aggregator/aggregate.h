@@ -37,7 +37,8 @@ void Merge(const gongkai::v1::Aggregate& from, gongkai::v1::Aggregate* into);
 void MergeNode(const gongkai::v1::NodeAggregate& from, gongkai::v1::NodeAggregate* into);
 
 // The value a cell adds to a sum: counts as they are, amounts in millionths (4068.208 万元 → 4068208000).
-// False when the cell holds nothing to add.
+// False when the cell holds nothing to add, or a value beyond any real one (over 10^12 applications,
+// over 10^7 万元), which would let sums overflow.
 bool SumValue(const gongkai::v1::Cell& cell, int64_t* value);
 
 }  // namespace gongkai::aggregator

@@ -1,5 +1,6 @@
 #include "services/aggregator/aggregate.h"
 
+#include <climits>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -102,6 +103,61 @@ TEST(Aggregate, VersionsAreNeverMixedAndErrorsAreLeftOut) {
   all.mutable_options()->set_include_reports_with_errors(true);
   AddReport(Checked(3, "23", v1::TEMPLATE_VERSION_V2021, true), &all);
   EXPECT_EQ(all.nodes().at("23").sums().at("v2021").reports(), 1);
+}
+
+// The gateway drops provenance (raw text, positions, finding details) before streaming reports here: the
+// aggregate must not change, area reports included, and the message must shrink.
+TEST(Aggregate, DroppingProvenanceChangesNothingAddedUp) {
+  v1::Aggregate full, dropped;
+  size_t full_bytes = 0, dropped_bytes = 0;
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    v1::CheckedReport c = Checked(seed, seed % 3 ? "230184100" : "230184", seed % 5 ? v1::TEMPLATE_VERSION_V2021
+                                                                                   : v1::TEMPLATE_VERSION_V2019,
+                                  seed % 4 == 0);
+    for (v1::Cell& cell : *c.mutable_report()->mutable_table3()->mutable_cells()) {
+      cell.mutable_position()->set_line(static_cast<int32_t>(seed));
+      cell.mutable_position()->set_byte_offset(1000 + seed);
+    }
+    if (seed % 7 == 0) c.mutable_report()->mutable_sections(0)->set_text("本报告为全县汇总数据。");
+    v1::Finding* f = c.add_findings();
+    f->set_rule_id("t2.fee_unit");
+    f->set_severity(v1::SEVERITY_WARNING);
+    f->set_outcome(v1::OUTCOME_FAILED);
+    f->set_message("表二收费金额的单位写作“元”，模板规定为“万元”，请核实金额的单位");
+    f->add_cells("t2.fees.amount_wan_yuan");
+    full_bytes += c.ByteSizeLong();
+    AddReport(c, &full);
+    DropProvenance(c.mutable_report(), c.mutable_findings());
+    dropped_bytes += c.ByteSizeLong();
+    AddReport(c, &dropped);
+  }
+  EXPECT_TRUE(MessageDifferencer::Equals(full, dropped));
+  EXPECT_LT(dropped_bytes, full_bytes);
+}
+
+// Whatever a caller sends, adding up never overflows: implausible cells are not summed, and merged sums
+// stop at the int64 limit.
+TEST(Aggregate, HugeValuesNeverOverflow) {
+  v1::Cell huge;
+  huge.set_key("t3.granted.total");
+  huge.set_state(v1::CELL_STATE_PRESENT);
+  huge.set_int_value(INT64_MAX);
+  int64_t value = 0;
+  EXPECT_FALSE(SumValue(huge, &value));
+  v1::Cell fee;
+  fee.set_key("t2.fees.amount_wan_yuan");
+  fee.set_state(v1::CELL_STATE_PRESENT);
+  fee.mutable_decimal_value()->set_units(INT64_MAX / 10);
+  fee.mutable_decimal_value()->set_scale(1);
+  EXPECT_FALSE(SumValue(fee, &value));
+  fee.mutable_decimal_value()->set_units(40682);
+  ASSERT_TRUE(SumValue(fee, &value));
+  EXPECT_EQ(value, 4068200000);
+  v1::Aggregate a, b;
+  (*(*a.mutable_nodes())["23"].mutable_sums())["v2021"].mutable_cells()->insert({"t3.granted.total", INT64_MAX - 1});
+  (*(*b.mutable_nodes())["23"].mutable_sums())["v2021"].mutable_cells()->insert({"t3.granted.total", 5});
+  Merge(b, &a);
+  EXPECT_EQ(a.nodes().at("23").sums().at("v2021").cells().at("t3.granted.total"), INT64_MAX);
 }
 
 TEST(Aggregate, AnAreaReportIsNeverAddedToTheReportsItSums) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
+#include "common/schema.h"
 
 namespace gongkai::gateway {
 
@@ -50,6 +51,7 @@ void RunningAggregates::Add(const std::string& job_id, const std::vector<v1::Rep
     v1::CheckedReport checked;
     checked.mutable_report()->Swap(result->mutable_report());
     checked.mutable_findings()->Swap(result->mutable_findings());
+    DropProvenance(checked.mutable_report(), checked.mutable_findings());  // adding up needs values, not sources
     if (!job->writer->Write(checked)) {
       job->broken = true;
       Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",
