@@ -210,6 +210,12 @@ std::vector<Case> Cases() {
                  int64_t n = std::stoll(corpus::CellText(r, "t3.received_new.total"));
                  r.mutable_sections(2)->set_text(absl::StrCat("本年度共收到政府信息公开申请 ", n + 2, " 件，均按时答复。"));
                })});
+  c.push_back({"text.table_agree", "a number wrapped over two lines (PDF)", Expect::kFires, Single([](AnnualReport& r) {
+                 int64_t n = std::stoll(corpus::CellText(r, "t3.received_new.total")) + 15;
+                 std::string digits = absl::StrCat(n);
+                 r.mutable_sections(0)->set_text(absl::StrCat("全年共收到政府信息公开申请", digits.substr(0, 1), "\n",
+                                                              digits.substr(1), "件。"));
+               })});
   c.push_back({"text.table_agree", "text says none received", Expect::kFires, Single([](AnnualReport& r) {
                  SetCellText(&r, "t3.received_new.natural_person", "3");
                  r.mutable_sections(0)->set_text("本年度未收到政府信息公开申请。");

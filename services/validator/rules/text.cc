@@ -168,6 +168,8 @@ std::vector<NumberInText> CountsInText(absl::string_view text) {
         if (c >= '0' && c <= '9') {
           value = value * 10 + (c - '0');
           if (value > 100'000'000) break;
+        } else if (c == '\n' && p + 1 < text.size() && text[p + 1] >= '0' && text[p + 1] <= '9') {
+          // A PDF line wrapped inside the number ("申请2\n7件"): found by `gongkai quality` on PDFs.
         } else if (c != ',') {
           break;
         }
