@@ -34,7 +34,11 @@ const char* const kDepartments[] = {
     "发展和改革局", "教育局", "科学技术局", "公安局", "民政局", "司法局", "财政局", "人力资源和社会保障局",
     "自然资源局", "生态环境局", "住房和城乡建设局", "交通运输局", "水利局", "农业农村局", "商务局",
     "文化广电和旅游局", "卫生健康委员会", "退役军人事务局", "应急管理局", "审计局", "市场监督管理局",
-    "统计局", "医疗保障局", "林业局", "城市管理局", "行政审批局", "信访局", "民族宗教事务局"};
+    "统计局", "医疗保障局", "林业局", "城市管理局", "行政审批局", "信访局", "民族宗教事务局",
+    "工业和信息化局", "体育局", "档案局", "机关事务管理局", "人民防空办公室", "乡村振兴局", "数据资源管理局",
+    "粮食和物资储备局", "国有资产监督管理委员会", "住房公积金管理中心", "政务服务管理局", "外事办公室",
+    "地方金融监督管理局", "营商环境建设监督局", "不动产登记中心", "林业和草原局", "能源局", "文物局",
+    "知识产权局", "科学技术协会", "残疾人联合会", "供销合作社联合社", "人民政府办公室", "融媒体中心"};
 
 const char* const kOverview[] = {
     "坚持以公开为常态、不公开为例外，持续深化政务公开。", "围绕优化营商环境，及时公开惠企政策和办事指南。",
@@ -125,7 +129,16 @@ Generator::Generator(CorpusOptions options) : options_(std::move(options)) {
   const auto& divisions = DefaultRegionTable().divisions();
   for (size_t i = 0; i < divisions.size(); ++i) {
     const Division& d = divisions[i];
-    if (d.code.size() == 6 && d.code.substr(4) != "00" && d.name != "市辖区") counties_.push_back(i);
+    if (d.code.size() == 6 && d.code.substr(4) != "00" && d.name != "市辖区" &&
+        d.code.compare(0, options_.region.size(), options_.region) == 0) {
+      counties_.push_back(i);
+    }
+  }
+  if (counties_.empty()) {  // an unknown prefix: the whole country rather than nothing
+    for (size_t i = 0; i < divisions.size(); ++i) {
+      const Division& d = divisions[i];
+      if (d.code.size() == 6 && d.code.substr(4) != "00" && d.name != "市辖区") counties_.push_back(i);
+    }
   }
 }
 
@@ -167,9 +180,9 @@ GeneratedReport Generator::Next() {
       out.region_code = county.code;
       out.level = "county";
     }
-    if (std::find(used_.begin(), used_.end(), out.agency) == used_.end() || attempt == 49) break;
+    if (!used_.contains(out.agency) || attempt == 49) break;
   }
-  used_.push_back(out.agency);
+  used_.insert(out.agency);
 
   // The template and figures. Most organs receive few or no applications; a few receive thousands.
   out.version = chance(options_.v2019_share) ? v1::TEMPLATE_VERSION_V2019 : v1::TEMPLATE_VERSION_V2021;

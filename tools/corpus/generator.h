@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "gongkai/v1/report.pb.h"
 
@@ -37,6 +38,7 @@ struct CorpusOptions {
   double v2019_share = 0.1;     // share of reports on the v2019 template (report year 2020)
   int year = 2024;              // report year of the v2021 reports
   std::vector<Format> formats;  // empty: all, in turn
+  std::string region;           // a region code prefix ("23": one province's organs); empty: the whole country
 };
 
 // One generated document and what it is.
@@ -70,7 +72,7 @@ class Generator {
   CorpusOptions options_;
   int index_ = 0;
   std::vector<size_t> counties_;   // indexes of county-level divisions in the region table
-  std::vector<std::string> used_;  // agency names already given (kept unique)
+  absl::flat_hash_set<std::string> used_;  // agency names already given (kept unique while names last)
   std::string last_narrative1_, last_narrative5_, last_file_;  // the last clean narrative, for batch.copied
   Format last_format_ = Format::kTabs;
 };

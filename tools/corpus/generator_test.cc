@@ -51,6 +51,16 @@ TEST(Generator, AgenciesAreUniqueAndFiledUnderRealRegions) {
   EXPECT_GT(levels["city"], 5);
 }
 
+TEST(Generator, ARegionPrefixKeepsEveryOrganInThatProvince) {
+  CorpusOptions options;
+  options.region = "23";  // 黑龙江省
+  Generator g(options);
+  for (int i = 0; i < 200; ++i) {
+    GeneratedReport r = g.Next();
+    EXPECT_EQ(r.region_code.substr(0, 2), "23") << r.agency;
+  }
+}
+
 TEST(Generator, MostOrgansReceiveFewApplicationsAndAFewReceiveThousands) {
   CorpusOptions options;
   options.error_share = 0;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "services/aggregator/regions.h"
 #include "tools/corpus/generator.h"
 #include "tools/corpus/quality.h"
 #include "tools/gongkai/args.h"
@@ -13,13 +14,13 @@ namespace gongkai::cli {
 namespace {
 
 constexpr char kGenUsage[] =
-    "usage: gongkai gen-corpus --reports N [--seed S] [--error-share F] [--formats a,b,...] --out DIR\n"
+    "usage: gongkai gen-corpus --reports N [--seed S] [--error-share F] [--formats a,b,...] [--region CODE] --out DIR\n"
     "  Writes N realistic reports into DIR/reports, with DIR/manifest.tsv (which report carries which injected\n"
     "  error) and DIR/organs.csv (for --regions). Deterministic for a seed. Formats: tabs, pipes, cell-per-line,\n"
     "  markdown, spaces, html, docx, pdf (default: all, in turn). --error-share is the share of reports with one\n"
-    "  injected error (default 0.2).\n";
+    "  injected error (default 0.2). --region limits the organs to one region by code prefix (\"23\": 黑龙江省).\n";
 constexpr char kQualityUsage[] =
-    "usage: gongkai quality [--reports N] [--seed S] [--error-share F] [--formats a,b,...]\n"
+    "usage: gongkai quality [--reports N] [--seed S] [--error-share F] [--formats a,b,...] [--region CODE]\n"
     "  Generates the corpus gen-corpus would write (default 5000 reports, seed 1), parses and validates it in\n"
     "  this process, and prints each rule's recall on its injected errors, its false findings on clean\n"
     "  reports, and the parser's cell-level exact-match rate per layout.\n";
@@ -39,6 +40,11 @@ bool CorpusOptionsFrom(const Args& args, int default_reports, corpus::CorpusOpti
       (!absl::SimpleAtod(args.Value("error-share"), &options->error_share) || options->error_share < 0 ||
        options->error_share > 1)) {
     std::fprintf(stderr, "gongkai: --error-share expects a number from 0 to 1, got '%s'\n", args.Value("error-share").c_str());
+    return false;
+  }
+  options->region = args.Value("region");
+  if (!options->region.empty() && aggregator::DefaultRegionTable().Find(options->region) == nullptr) {
+    std::fprintf(stderr, "gongkai: --region %s is not a division code\n", options->region.c_str());
     return false;
   }
   if (args.values.count("formats")) {
@@ -62,7 +68,7 @@ bool CorpusOptionsFrom(const Args& args, int default_reports, corpus::CorpusOpti
 }  // namespace
 
 int RunGenCorpus(int argc, char** argv) {
-  absl::StatusOr<Args> args = ParseArgs(argc, argv, 2, {{"help"}, {"reports", "seed", "error-share", "formats", "out"}});
+  absl::StatusOr<Args> args = ParseArgs(argc, argv, 2, {{"help"}, {"reports", "seed", "error-share", "formats", "out", "region"}});
   if (!args.ok() || args->Has("help") || args->Value("out").empty() || !args->positional.empty()) {
     if (!args.ok()) std::fprintf(stderr, "gongkai: %s\n", std::string(args.status().message()).c_str());
     std::fputs(kGenUsage, args.ok() && args->Has("help") ? stdout : stderr);
@@ -80,7 +86,7 @@ int RunGenCorpus(int argc, char** argv) {
 }
 
 int RunQuality(int argc, char** argv) {
-  absl::StatusOr<Args> args = ParseArgs(argc, argv, 2, {{"help"}, {"reports", "seed", "error-share", "formats"}});
+  absl::StatusOr<Args> args = ParseArgs(argc, argv, 2, {{"help"}, {"reports", "seed", "error-share", "formats", "region"}});
   if (!args.ok() || args->Has("help") || !args->positional.empty()) {
     if (!args.ok()) std::fprintf(stderr, "gongkai: %s\n", std::string(args.status().message()).c_str());
     std::fputs(kQualityUsage, args.ok() && args->Has("help") ? stdout : stderr);
