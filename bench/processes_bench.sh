@@ -2,14 +2,14 @@
 # A batch through the four service binaries as separate processes on loopback, as they run in a cluster:
 # generates N reports (gongkai gen-corpus, every layout), runs `gongkai batch`, and prints the wall time,
 # reports per second and each process's peak resident memory (VmHWM from /proc), the CLI's included.
-# Usage: bench/processes_bench.sh [N=10000] [BUILD_DIR=build]
+# Usage: bench/processes_bench.sh [N=10000] [BUILD_DIR=build] [REGION=23 (one province; "" for the whole country)]
 set -euo pipefail
-n="${1:-10000}"; build="${2:-build}"
+n="${1:-10000}"; build="${2:-build}"; region="${3-23}"
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "$build" && pwd)
 source "$root/tests/testing/services.sh"
 bin() { echo "$build/services/$1/gongkai-$1"; }
-"$build/tools/gongkai/gongkai" gen-corpus --reports "$n" --seed 1 --out "$work/corpus" >/dev/null
+"$build/tools/gongkai/gongkai" gen-corpus --reports "$n" --seed 1 ${region:+--region "$region"} --out "$work/corpus" >/dev/null
 bytes=$(du -sb "$work/corpus/reports" | cut -f1)
 start parser "$(bin parser)" "$base"
 start validator "$(bin validator)" $((base + 1))
@@ -22,8 +22,8 @@ t0=$(date +%s.%N)
   --out "$work/out" "$work/corpus/reports" >"$work/batch.out" 2>&1 || { tail -20 "$work/batch.out"; exit 1; }
 t1=$(date +%s.%N)
 secs=$(echo "$t1 - $t0" | bc)
-printf 'batch of %d reports (%.1f MB, all seven layouts) through four processes: %.1f s, %.0f reports/s\n' \
-  "$n" "$(echo "$bytes / 1048576" | bc -l)" "$secs" "$(echo "$n / $secs" | bc -l)"
+printf 'batch of %d reports (%.1f MB, all eight layouts, region %s) through four processes: %.1f s, %.0f reports/s\n' \
+  "$n" "$(echo "$bytes / 1048576" | bc -l)" "${region:-all}" "$secs" "$(echo "$n / $secs" | bc -l)"
 for i in "${!names[@]}"; do
   printf '  peak RSS %-10s %7.1f MB\n' "${names[$i]}" "$(awk '/VmHWM/ {print $2 / 1024}' "/proc/${pids[$i]}/status")"
 done
