@@ -190,6 +190,10 @@ std::vector<Case> Cases() {
   // t2.rules_authority
   c.push_back({"t2.rules_authority", "a county bureau reporting 规章", Expect::kFires,
                Single([](AnnualReport& r) { SetCellText(&r, "t2.rules.issued", "2"); })});
+  c.push_back({"t2.rules_authority", "a city office (办公室) reporting 规章", Expect::kFires, Single([](AnnualReport& r) {
+                 r.set_agency("泉州市人民防空办公室");  // found by gongkai quality
+                 SetCellText(&r, "t2.rules.issued", "2");
+               })});
   c.push_back({"t2.rules_authority", "a provincial government reporting 规章", Expect::kPasses, Single([](AnnualReport& r) {
                  r.set_agency("某某省人民政府");
                  SetCellText(&r, "t2.rules.issued", "2");

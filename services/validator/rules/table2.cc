@@ -53,7 +53,7 @@ bool CannotMakeRules(absl::string_view agency) {
   }
   // A district government (区人民政府) or a department of a local government.
   if (Contains(agency, "区人民政府") && !absl::EndsWith(agency, "办公厅")) return true;
-  for (absl::string_view dept : {"局", "委员会", "委", "中心", "所"}) {
+  for (absl::string_view dept : {"局", "委员会", "委", "中心", "所", "办公室"}) {
     if (absl::EndsWith(agency, dept)) return true;
   }
   return false;
