@@ -1,7 +1,7 @@
 // End-to-end batch throughput through the real services on loopback (parser, validator, aggregator,
 // gateway in this process, as `gongkai local` runs them), beside this machine's raw gRPC unary and
 // streaming round trips with the same payload size, measured in the same run.
-//   build/bench/e2e_bench [reports=10000] [workers=8] [batch_size=32]
+//   build/bench/e2e_bench [reports=10000] [workers=16] [batch_size=16]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/echo.grpc.pb.h"
 #include "common/logging.h"
@@ -77,9 +78,10 @@ std::unique_ptr<Server> Start(std::vector<ServiceEntry> services) {
 
 int main(int argc, char** argv) {
   SetMinLogSeverity(LogSeverity::kWarning);
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the service binaries run
   int n = argc > 1 ? std::atoi(argv[1]) : 10000;
-  int workers = argc > 2 ? std::atoi(argv[2]) : 8;
-  int batch_size = argc > 3 ? std::atoi(argv[3]) : 32;
+  int workers = argc > 2 ? std::atoi(argv[2]) : 16;
+  int batch_size = argc > 3 ? std::atoi(argv[3]) : 16;
   // 100 distinct consistent reports, rendered as pasted text (a seed-sized document each).
   std::vector<std::string> texts;
   size_t payload = 0;
@@ -145,7 +147,7 @@ int main(int argc, char** argv) {
   if (!engine.Start().ok()) return 1;
   gateway::GatewayServiceOptions go;
   go.aggregator_target = as->local_address();
-  go.watch_interval = absl::Milliseconds(100);
+  go.watch_interval = absl::Milliseconds(500);  // the service default
   gateway::GatewayServiceImpl gateway_service(store.get(), &engine, go);
   auto gs = Start({{&gateway_service, v1::GatewayService::service_full_name()}});
   auto stub = v1::GatewayService::NewStub(grpc::CreateChannel(gs->local_address(), grpc::InsecureChannelCredentials()));

@@ -9,6 +9,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/logging.h"
 #include "common/tls.h"
 
@@ -69,6 +70,8 @@ ServerOptions ParseServerFlags(int argc, char** argv, absl::string_view name, in
   absl::SetProgramUsageMessage(absl::StrCat("gongkai ", name, " service. Flags may also come from GONGKAI_* environment variables."));
   ApplyEnvFallbacks();
   absl::ParseCommandLine(argc, argv);
+  // Abseil's lock-order graph costs ~5 % of a batch's throughput; the tests keep it, the binaries do not.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ServerOptions options;
   options.name = std::string(name);
   options.address = absl::GetFlag(FLAGS_address);

@@ -27,8 +27,8 @@ namespace gongkai::gateway {
 struct EngineOptions {
   std::string parser_target;     // "dns:///parser-headless:50051" or "ipv4:127.0.0.1:5001,127.0.0.1:5002"
   std::string validator_target;
-  int workers = 8;               // batches in flight at once (parse, validate and store overlap)
-  int batch_size = 32;           // documents per call (also the reach of batch.copied)
+  int workers = 16;              // batches in flight at once (parse, validate and store overlap)
+  int batch_size = 16;           // documents per call (also the reach of batch.copied)
   absl::Duration call_deadline = absl::Seconds(30);
   int max_attempts = 6;          // a document fails (with the reason) after this many tries
   absl::Duration backoff_initial = absl::Milliseconds(100);

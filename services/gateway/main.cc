@@ -16,8 +16,8 @@ ABSL_FLAG(std::string, parser, "127.0.0.1:50051", "parser replicas: dns:///NAME:
 ABSL_FLAG(std::string, validator, "127.0.0.1:50052", "validator replicas; env GONGKAI_VALIDATOR");
 ABSL_FLAG(std::string, aggregator, "127.0.0.1:50053", "aggregator; env GONGKAI_AGGREGATOR");
 ABSL_FLAG(std::string, store, "gongkai-jobs.sqlite", "the job store (SQLite file, WAL); env GONGKAI_STORE");
-ABSL_FLAG(int, workers, 8, "batches in flight at once; env GONGKAI_WORKERS");
-ABSL_FLAG(int, batch_size, 32, "documents per call to a replica; env GONGKAI_BATCH_SIZE");
+ABSL_FLAG(int, workers, 16, "batches in flight at once; env GONGKAI_WORKERS");
+ABSL_FLAG(int, batch_size, 16, "documents per call to a replica; env GONGKAI_BATCH_SIZE");
 ABSL_FLAG(std::string, tokens, "",
           "file of 'TOKEN CALLER' lines: callers authenticate with 'authorization: Bearer TOKEN'; env GONGKAI_TOKENS");
 ABSL_FLAG(std::string, peer_tls_ca, "", "PEM CA of the parser, validator and aggregator: reach them over TLS; env GONGKAI_PEER_TLS_CA");

@@ -24,7 +24,8 @@ PRAGMA mmap_size=1073741824;
 PRAGMA temp_store=MEMORY;
 CREATE TABLE IF NOT EXISTS jobs(
   id TEXT PRIMARY KEY, caller TEXT NOT NULL, state TEXT NOT NULL, created INTEGER NOT NULL,
-  sealed INTEGER NOT NULL DEFAULT 0, next_seq INTEGER NOT NULL DEFAULT 0, started_ms INTEGER);
+  sealed INTEGER NOT NULL DEFAULT 0, next_seq INTEGER NOT NULL DEFAULT 0, started_ms INTEGER,
+  done_count INTEGER NOT NULL DEFAULT 0, failed_count INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS documents(
   job TEXT NOT NULL, seq INTEGER NOT NULL, doc_id TEXT NOT NULL, status TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, max_severity INTEGER, region TEXT,
@@ -268,6 +269,7 @@ class SqliteStore : public JobStore {
                    "WHERE job = ? AND seq = ? AND status = 'working'");
     Stmt retry(db_, "UPDATE documents SET status = 'pending' WHERE job = ? AND seq = ? AND status = 'working'");
     std::set<std::string> jobs;
+    std::map<std::string, std::pair<int64_t, int64_t>> finished;  // job -> (done, failed) newly
     for (const WorkItem& item : items) {
       if (item.attempts + 1 >= max_attempts) {
         v1::ReportResult result;
@@ -275,7 +277,10 @@ class SqliteStore : public JobStore {
         result.set_error(absl::StrCat("not processed after ", item.attempts + 1, " attempts: ", reason));
         sqlite3_reset(fail.get());
         fail.BindBlob(1, result.SerializeAsString()).Bind(2, item.job_id).Bind(3, item.seq);
-        fail.Step();
+        if (fail.Step() == SQLITE_DONE && sqlite3_changes(db_) == 1) {
+          ++finished[item.job_id].first;
+          ++finished[item.job_id].second;
+        }
       } else {
         sqlite3_reset(retry.get());
         retry.Bind(1, item.job_id).Bind(2, item.seq);
@@ -283,6 +288,7 @@ class SqliteStore : public JobStore {
       }
       jobs.insert(item.job_id);
     }
+    CountFinished(finished);
     for (const std::string& job : jobs) MaybeFinish(job);
     return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
   }
@@ -316,6 +322,7 @@ class SqliteStore : public JobStore {
     Stmt u(db_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
                 "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
     std::map<std::pair<std::string, std::string>, int64_t> counts;  // (job, rule) -> reports newly failing it
+    std::map<std::string, std::pair<int64_t, int64_t>> finished;     // job -> (done, failed) newly
     std::set<std::string> jobs;
     for (size_t i = 0; i < results.size(); ++i) {
       const auto& [item, result] = results[i];
@@ -334,6 +341,8 @@ class SqliteStore : public JobStore {
       bool now = sqlite3_changes(db_) == 1;
       if (now) {
         for (const std::string& rule : rows[i].failed_rules) ++counts[{item.job_id, rule}];
+        ++finished[item.job_id].first;
+        if (!result.error().empty()) ++finished[item.job_id].second;
       }
       if (written != nullptr) (*written)[i] = now;
       jobs.insert(item.job_id);
@@ -345,6 +354,7 @@ class SqliteStore : public JobStore {
       c.Bind(1, key.first).Bind(2, key.second).Bind(3, n);
       c.Step();
     }
+    CountFinished(finished);
     for (const std::string& job : jobs) MaybeFinish(job);
     return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
   }
@@ -359,23 +369,13 @@ class SqliteStore : public JobStore {
   absl::StatusOr<v1::JobProgress> ProgressLocked(absl::string_view job_id) {
     v1::JobProgress p;
     p.set_job_id(std::string(job_id));
-    Stmt j(db_, "SELECT state, started_ms FROM jobs WHERE id = ?");
+    // One row: the counters are kept with every status change, in the same transaction.
+    Stmt j(db_, "SELECT state, started_ms, next_seq, done_count, failed_count FROM jobs WHERE id = ?");
     j.Bind(1, job_id);
     if (j.Step() != SQLITE_ROW) return absl::NotFoundError(absl::StrCat("no job ", job_id));
     p.set_state(j.Text(0));
     int64_t started = j.Int(1);
-    // Counted from the (job, status, failed) index alone.
-    Stmt c(db_, "SELECT status, failed, COUNT(*) FROM documents WHERE job = ? GROUP BY status, failed");
-    c.Bind(1, job_id);
-    int64_t received = 0, done = 0, failed = 0;
-    while (c.Step() == SQLITE_ROW) {
-      int64_t n = c.Int(2);
-      received += n;
-      if (c.Text(0) == "done") {
-        done += n;
-        if (c.Int(1)) failed += n;
-      }
-    }
+    int64_t received = j.Int(2), done = j.Int(3), failed = j.Int(4);
     p.set_received(received);
     p.set_parsed(done - failed);
     p.set_failed(failed);
@@ -437,7 +437,31 @@ class SqliteStore : public JobStore {
     return absl::OkStatus();
   }
 
+  // A store written before jobs kept their progress counters gets them, counted once from its documents.
+  absl::Status AddProgressCounters() {
+    absl::MutexLock lock(&mu_);
+    Stmt info(db_, "SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'done_count'");
+    if (info.Step() == SQLITE_ROW) return absl::OkStatus();
+    return Exec(
+        "BEGIN IMMEDIATE;"
+        "ALTER TABLE jobs ADD COLUMN done_count INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE jobs ADD COLUMN failed_count INTEGER NOT NULL DEFAULT 0;"
+        "UPDATE jobs SET done_count = (SELECT COUNT(*) FROM documents d WHERE d.job = jobs.id AND d.status = 'done'),"
+        " failed_count = (SELECT COUNT(*) FROM documents d WHERE d.job = jobs.id AND d.status = 'done' AND d.failed = 1);"
+        "COMMIT;");
+  }
+
  private:
+  // Adds newly finished documents to their jobs' progress counters (inside the caller's transaction).
+  void CountFinished(const std::map<std::string, std::pair<int64_t, int64_t>>& done_failed_by_job) {
+    Stmt u(db_, "UPDATE jobs SET done_count = done_count + ?, failed_count = failed_count + ? WHERE id = ?");
+    for (const auto& [job, n] : done_failed_by_job) {
+      sqlite3_reset(u.get());
+      u.Bind(1, n.first).Bind(2, n.second).Bind(3, job);
+      u.Step();
+    }
+  }
+
   absl::Mutex mu_;
   sqlite3* db_;
 };
@@ -456,6 +480,8 @@ absl::StatusOr<std::unique_ptr<JobStore>> OpenSqliteStore(const std::string& pat
   auto store = std::make_unique<SqliteStore>(db);
   absl::Status schema = store->Exec(kSchema);
   if (!schema.ok()) return schema;
+  absl::Status migrated = store->AddProgressCounters();
+  if (!migrated.ok()) return migrated;
   return std::unique_ptr<JobStore>(std::move(store));
 }
 
