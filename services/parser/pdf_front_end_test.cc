@@ -11,6 +11,7 @@
 #include "services/parser/parser.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_data.h"
+#include "tools/corpus/pdf_writer.h"
 
 namespace gongkai::parser {
 namespace {
@@ -32,17 +33,7 @@ std::string MakePdf(int pages, const std::string& content = "") {
     objects.push_back(
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>");
   }
-  std::string out = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    absl::StrAppend(&out, i + 1, " 0 obj\n", objects[i], "\nendobj\n");
-  }
-  size_t xref = out.size();
-  absl::StrAppend(&out, "xref\n0 ", objects.size() + 1, "\n0000000000 65535 f \n");
-  for (size_t off : offsets) absl::StrAppend(&out, absl::StrFormat("%010d 00000 n \n", off));
-  absl::StrAppend(&out, "trailer\n<< /Size ", objects.size() + 1, " /Root 1 0 R >>\nstartxref\n", xref, "\n%%EOF\n");
-  return out;
+  return corpus::AssemblePdf(objects);
 }
 
 TEST(Pdf, TextIsReadIntoLinesAndCells) {

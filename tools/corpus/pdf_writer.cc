@@ -102,6 +102,10 @@ std::string RenderPdf(absl::string_view tab_text) {
     objects.push_back(absl::StrCat("<< /Length ", contents[p].size(), " >>\nstream\n", contents[p], "\nendstream"));
   }
   objects[1] = absl::StrCat("<< /Type /Pages /Kids [", kids, "] /Count ", contents.size(), " >>");
+  return AssemblePdf(objects);
+}
+
+std::string AssemblePdf(const std::vector<std::string>& objects) {
   std::string out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objects.size(); ++i) {

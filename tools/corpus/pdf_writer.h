@@ -7,10 +7,15 @@
 #define GONGKAI_TOOLS_CORPUS_PDF_WRITER_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
 namespace gongkai::corpus {
+
+// A PDF file around `objects` (object i+1 is objects[i]; object 1 must be the catalog): header, the
+// objects, the cross-reference table and the trailer.
+std::string AssemblePdf(const std::vector<std::string>& objects);
 
 // A PDF of `tab_text` (lines of tab-separated cells, such as RenderReport's Layout::kTabs), A4-high pages.
 // Characters outside the Basic Multilingual Plane are dropped.
