@@ -26,7 +26,7 @@ for pkg in $runtime; do
 done
 
 # The same build steps as the image's build stage.
-rm -rf "$work" "$run_dir"
+rm -rf "$work"
 mkdir -p "$work"
 "$src/deploy/build-release.sh" "$src" "$work/build" "$work/out"
 bins=(gongkai gongkai-parser gongkai-validator gongkai-aggregator gongkai-gateway)
