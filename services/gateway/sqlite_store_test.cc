@@ -1,0 +1,97 @@
+// The SQLite job store on a real database in a temporary folder: progress counters kept with every status
+// change, a result written once, and a store from before the counters migrated on open.
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "services/gateway/store.h"
+
+namespace gongkai::gateway {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / absl::StrCat("gongkai-store-", getpid(), "-", counter_++);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path() const { return (dir_ / "jobs.sqlite").string(); }
+  fs::path dir_;
+  static inline int counter_ = 0;
+};
+
+v1::Document Doc(const std::string& id) {
+  v1::Document d;
+  d.set_content("report " + id);
+  d.mutable_metadata()->set_document_id(id);
+  return d;
+}
+
+TEST_F(SqliteStoreTest, ProgressCountsEveryDocumentOnceWhateverHappensToIt) {
+  auto store = *OpenSqliteStore(Path());
+  std::string job = *store->CreateJob("me");
+  std::vector<bool> added;
+  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b"), Doc("c"), Doc("d"), Doc("a")}, &added).ok());
+  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::vector<WorkItem> items = *store->Claim(10);
+  ASSERT_EQ(items.size(), 4u);
+  // a: parsed; b: refused by the parser; c and d: their replica failed, c for the last time.
+  std::vector<std::pair<WorkItem, v1::ReportResult>> results(2);
+  results[0].first = items[0];
+  results[1].first = items[1];
+  results[1].second.set_error("not a report");
+  std::vector<bool> written;
+  ASSERT_TRUE(store->Complete(results, &written).ok());
+  EXPECT_EQ(written, std::vector<bool>({true, true}));
+  ASSERT_TRUE(store->Complete(results, &written).ok());  // again: nothing is written twice
+  EXPECT_EQ(written, std::vector<bool>({false, false}));
+  items[2].attempts = 2;  // its third attempt
+  ASSERT_TRUE(store->Release({items[2], items[3]}, 3, "replica down").ok());
+  v1::JobProgress p = *store->Progress("me", job);
+  EXPECT_EQ(p.received(), 4);
+  EXPECT_EQ(p.validated(), 1);
+  EXPECT_EQ(p.failed(), 2);
+  EXPECT_EQ(p.state(), "running");
+  // d comes back and completes: the job is done with every document counted once.
+  std::vector<WorkItem> again = *store->Claim(10);
+  ASSERT_EQ(again.size(), 1u);
+  ASSERT_TRUE(store->Complete({{again[0], v1::ReportResult()}}).ok());
+  p = *store->Progress("me", job);
+  EXPECT_EQ(p.validated(), 2);
+  EXPECT_EQ(p.failed(), 2);
+  EXPECT_EQ(p.state(), "done");
+}
+
+TEST_F(SqliteStoreTest, AStoreFromBeforeTheCountersIsMigratedOnOpen) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  const char* old_schema =
+      "CREATE TABLE jobs(id TEXT PRIMARY KEY, caller TEXT NOT NULL, state TEXT NOT NULL, created INTEGER NOT NULL,"
+      " sealed INTEGER NOT NULL DEFAULT 0, next_seq INTEGER NOT NULL DEFAULT 0, started_ms INTEGER);"
+      "CREATE TABLE documents(job TEXT NOT NULL, seq INTEGER NOT NULL, doc_id TEXT NOT NULL, status TEXT NOT NULL,"
+      " attempts INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, max_severity INTEGER, region TEXT,"
+      " rules TEXT, document BLOB, result BLOB, PRIMARY KEY(job, seq));"
+      "INSERT INTO jobs VALUES('j1', 'me', 'running', 1, 1, 3, 1);"
+      "INSERT INTO documents(job, seq, doc_id, status, failed) VALUES('j1', 1, 'a', 'done', 0), ('j1', 2, 'b', 'done', 1),"
+      " ('j1', 3, 'c', 'pending', 0);";
+  ASSERT_EQ(sqlite3_exec(db, old_schema, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenSqliteStore(Path());
+  ASSERT_TRUE(store.ok()) << store.status();
+  v1::JobProgress p = *(*store)->Progress("me", "j1");
+  EXPECT_EQ(p.received(), 3);
+  EXPECT_EQ(p.validated(), 1);
+  EXPECT_EQ(p.failed(), 1);
+  // Opening again finds the counters there and leaves them alone.
+  store = OpenSqliteStore(Path());
+  EXPECT_EQ((*store)->Progress("me", "j1")->validated(), 1);
+}
+
+}  // namespace
+}  // namespace gongkai::gateway
