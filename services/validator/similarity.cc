@@ -1,6 +1,7 @@
 #include "services/validator/similarity.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
@@ -65,7 +66,7 @@ double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
 }
 
 std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vector<uint64_t>>& sets, int bands,
-                                                      int rows) {
+                                                      int rows, double min_estimate) {
   const int n_hashes = bands * rows;
   std::vector<std::vector<uint64_t>> signatures(sets.size(), std::vector<uint64_t>(n_hashes, ~0ULL));
   for (size_t d = 0; d < sets.size(); ++d) {
@@ -95,6 +96,16 @@ std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vec
   }
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  if (min_estimate > 0) {
+    const int needed = static_cast<int>(std::ceil(min_estimate * n_hashes));
+    pairs.erase(std::remove_if(pairs.begin(), pairs.end(),
+                               [&](const std::pair<size_t, size_t>& p) {
+                                 int equal = 0;
+                                 for (int h = 0; h < n_hashes; ++h) equal += signatures[p.first][h] == signatures[p.second][h];
+                                 return equal < needed;
+                               }),
+                pairs.end());
+  }
   return pairs;
 }
 
