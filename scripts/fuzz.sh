@@ -35,17 +35,20 @@ if [ ! -d "$seeds/txt" ]; then
 fi
 
 status=0
+kind_of() {  # target -> its seeds' and regressions' name: txt, html, docx, pdf or validator
+  if [ "$1" = fuzz_validator ]; then echo validator; else echo "${1#fuzz_parser_}"; fi
+}
 # Every input that once crashed a target runs again first (tests/fuzz/regressions/<kind>-*).
 for t in "${targets[@]}"; do
-  kind="${t#fuzz_parser_}"; [ "$t" = fuzz_validator ] && kind=validator
+  kind=$(kind_of "$t")
   for input in tests/fuzz/regressions/"$kind"-*; do
     [ -e "$input" ] || continue
     "$out/tests/fuzz/$t" "$input" >"$out/regression.log" 2>&1 || { echo "$t: regression $input crashes again"; cat "$out/regression.log"; exit 1; }
   done
 done
 run() {  # target
-  local t="$1" kind="${1#fuzz_parser_}"
-  [ "$t" = fuzz_validator ] && kind=validator
+  local t="$1" kind
+  kind=$(kind_of "$1")
   local corpus="$out/corpus/$t" crashes="$out/crashes/$t"
   mkdir -p "$corpus" "$crashes"
   local seed_flag=()

@@ -134,6 +134,9 @@ Generator::Generator(CorpusOptions options) : options_(std::move(options)) {
       counties_.push_back(i);
     }
   }
+  for (const Division& d : divisions) {
+    if (d.code.size() == 9) towns_[d.parent].push_back(&d);
+  }
   if (counties_.empty()) {  // an unknown prefix: the whole country rather than nothing
     for (size_t i = 0; i < divisions.size(); ++i) {
       const Division& d = divisions[i];
@@ -150,19 +153,12 @@ GeneratedReport Generator::Next() {
   GeneratedReport out;
 
   // Who files: a township, a county or city government, or one of their departments; names kept unique.
-  static const absl::flat_hash_map<std::string, std::vector<const Division*>>* towns = [] {
-    auto* map = new absl::flat_hash_map<std::string, std::vector<const Division*>>();
-    for (const Division& d : DefaultRegionTable().divisions()) {
-      if (d.code.size() == 9) (*map)[d.parent].push_back(&d);
-    }
-    return map;
-  }();
   for (int attempt = 0; attempt < 50; ++attempt) {
     const Division& county = table.divisions()[counties_[rng() % counties_.size()]];
     const Division* city = table.Find(county.parent);
     double kind = std::uniform_real_distribution<double>(0, 1)(rng);
-    auto it = towns->find(county.code);
-    if (kind < 0.2 && it != towns->end() && !it->second.empty()) {
+    auto it = towns_.find(county.code);
+    if (kind < 0.2 && it != towns_.end() && !it->second.empty()) {
       const Division* town = it->second[rng() % it->second.size()];
       out.agency = absl::StrCat(county.name, town->name, "人民政府");
       out.region_code = town->code;

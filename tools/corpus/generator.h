@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "gongkai/v1/report.pb.h"
+#include "services/aggregator/regions.h"
 
 namespace gongkai::corpus {
 
@@ -72,6 +74,8 @@ class Generator {
   CorpusOptions options_;
   int index_ = 0;
   std::vector<size_t> counties_;   // indexes of county-level divisions in the region table
+  // County code -> its townships (divisions of the region table, which lives as long as the program).
+  absl::flat_hash_map<std::string, std::vector<const aggregator::Division*>> towns_;
   absl::flat_hash_set<std::string> used_;  // agency names already given (kept unique while names last)
   std::string last_narrative1_, last_narrative5_, last_file_;  // the last clean narrative, for batch.copied
   Format last_format_ = Format::kTabs;
