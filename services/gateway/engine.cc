@@ -27,8 +27,8 @@ std::shared_ptr<grpc::Channel> MakeBalancedChannel(const std::string& target, co
 Engine::Engine(JobStore* store, EngineOptions options) : store_(store), options_(std::move(options)) {
   parser_channel_ = MakeBalancedChannel(options_.parser_target, "gongkai.v1.ParserService", options_.credentials);
   validator_channel_ = MakeBalancedChannel(options_.validator_target, "gongkai.v1.ValidatorService", options_.credentials);
-  parser_ = v1::ParserService::NewStub(parser_channel_);
-  validator_ = v1::ValidatorService::NewStub(validator_channel_);
+  parse_batch_ = std::make_unique<ParseBatchCall>(parser_channel_);
+  validate_batch_ = std::make_unique<ValidateBatchCall>(validator_channel_);
 }
 
 Engine::~Engine() { Stop(); }
@@ -102,24 +102,24 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason) {
     r->set_file_name(item.document.metadata().file_name());
     *r->mutable_metadata() = item.document.metadata();
   }
-  v1::ParseBatchResponse parsed;
+  wire::ParseBatchResponse parsed;
   {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
-    grpc::Status status = parser_->ParseBatch(&context, parse_request, &parsed);
+    grpc::Status status = (*parse_batch_)(&context, parse_request, &parsed);
     if (!status.ok() || parsed.results_size() != static_cast<int>(items.size())) {
       *reason = absl::StrCat("parser replicas: ", status.ok() ? "wrong number of results" : status.error_message(),
                              " (", static_cast<int>(status.error_code()), ")");
       return false;
     }
   }
-  v1::ValidateBatchRequest validate_request;
+  wire::ValidateBatchRequest validate_request;
   std::vector<int> validated;  // index into items of each report sent
-  // Reports move from the parser's answer to the validator's request and then into the results: a 30 KB
-  // report is never deep-copied on its way through the gateway.
+  // A report's bytes move from the parser's answer to the validator's request and then into the result:
+  // the gateway never parses a report, and never copies one.
   for (int i = 0; i < parsed.results_size(); ++i) {
     if (parsed.results(i).has_report()) {
-      validate_request.add_reports()->mutable_report()->Swap(parsed.mutable_results(i)->mutable_report());
+      validate_request.add_reports()->mutable_report()->swap(*parsed.mutable_results(i)->mutable_report());
       validated.push_back(i);
     }
   }
@@ -127,25 +127,25 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason) {
   if (!validated.empty()) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
-    grpc::Status status = validator_->ValidateBatch(&context, validate_request, &checked);
+    grpc::Status status = (*validate_batch_)(&context, validate_request, &checked);
     if (!status.ok() || checked.results_size() != static_cast<int>(validated.size())) {
       *reason = absl::StrCat("validator replicas: ", status.ok() ? "wrong number of results" : status.error_message(),
                              " (", static_cast<int>(status.error_code()), ")");
       return false;
     }
   }
-  std::vector<std::pair<WorkItem, v1::ReportResult>> results;
+  std::vector<std::pair<WorkItem, wire::ReportResult>> results;
   results.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
-    v1::ReportResult result;
+    wire::ReportResult result;
     result.set_document_id(items[i].document.metadata().document_id());
-    const v1::ParseResult& p = parsed.results(static_cast<int>(i));
+    const wire::ParseResult& p = parsed.results(static_cast<int>(i));
     if (p.has_error()) result.set_error(p.error().message());
     results.emplace_back(items[i], std::move(result));
   }
   for (size_t k = 0; k < validated.size(); ++k) {
-    v1::ReportResult& result = results[static_cast<size_t>(validated[k])].second;
-    result.mutable_report()->Swap(validate_request.mutable_reports(static_cast<int>(k))->mutable_report());
+    wire::ReportResult& result = results[static_cast<size_t>(validated[k])].second;
+    result.mutable_report()->swap(*validate_request.mutable_reports(static_cast<int>(k))->mutable_report());
     result.mutable_findings()->Swap(checked.mutable_results(static_cast<int>(k))->mutable_findings());
   }
   std::vector<bool> written;
@@ -160,7 +160,7 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason) {
     on_completed = on_completed_;
   }
   if (on_completed) {
-    std::map<std::string, std::vector<v1::ReportResult*>> by_job;
+    std::map<std::string, std::vector<wire::ReportResult*>> by_job;
     for (size_t i = 0; i < results.size(); ++i) {
       if (written[i]) by_job[results[i].first.job_id].push_back(&results[i].second);
     }

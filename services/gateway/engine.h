@@ -16,11 +16,10 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "gongkai/v1/parser_service.grpc.pb.h"
-#include "gongkai/v1/validator_service.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/gateway/store.h"
+#include "services/gateway/wire_calls.h"
 
 namespace gongkai::gateway {
 
@@ -58,7 +57,7 @@ class Engine {
   // Called after each batch with the results the store has just written, grouped by job, each result
   // exactly once (the gateway service feeds them to the aggregator). The results are stored and no longer
   // needed: the callback may move their reports and findings out. Thread-safe; null to stop.
-  using CompletedFn = std::function<void(const std::string& job, const std::vector<gongkai::v1::ReportResult*>&)>;
+  using CompletedFn = std::function<void(const std::string& job, const std::vector<wire::ReportResult*>&)>;
   void SetOnCompleted(CompletedFn fn);
 
  private:
@@ -69,8 +68,9 @@ class Engine {
   JobStore* store_;
   EngineOptions options_;
   std::shared_ptr<grpc::Channel> parser_channel_, validator_channel_;
-  std::unique_ptr<gongkai::v1::ParserService::Stub> parser_;
-  std::unique_ptr<gongkai::v1::ValidatorService::Stub> validator_;
+  // Reports stay serialised from the parser's answer to the validator, the store and the aggregator.
+  std::unique_ptr<ParseBatchCall> parse_batch_;
+  std::unique_ptr<ValidateBatchCall> validate_batch_;
   std::vector<std::thread> threads_;
   std::atomic<bool> running_{false};
   mutable absl::Mutex mu_;

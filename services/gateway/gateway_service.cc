@@ -11,13 +11,14 @@ namespace gongkai::gateway {
 
 GatewayServiceImpl::GatewayServiceImpl(JobStore* store, Engine* engine, GatewayServiceOptions options)
     : store_(store), engine_(engine), options_(std::move(options)) {
-  aggregator_ = v1::AggregatorService::NewStub(
-      MakeBalancedChannel(options_.aggregator_target, "gongkai.v1.AggregatorService", options_.credentials));
-  running_ = std::make_shared<RunningAggregates>(aggregator_);
+  std::shared_ptr<grpc::Channel> aggregator_channel =
+      MakeBalancedChannel(options_.aggregator_target, "gongkai.v1.AggregatorService", options_.credentials);
+  aggregator_ = v1::AggregatorService::NewStub(aggregator_channel);
+  running_ = std::make_shared<RunningAggregates>(aggregator_channel);
   if (engine_ != nullptr) {
     // The callback holds the running aggregates itself: a batch finishing during shutdown finds them alive.
     engine_->SetOnCompleted([running = running_](const std::string& job,
-                                                 const std::vector<v1::ReportResult*>& results) {
+                                                 const std::vector<wire::ReportResult*>& results) {
       running->Add(job, results);
     });
   }

@@ -4,12 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
-#include "common/schema.h"
 
 namespace gongkai::gateway {
 
-RunningAggregates::RunningAggregates(std::shared_ptr<v1::AggregatorService::Stub> stub, int keep_finished)
-    : stub_(std::move(stub)), keep_finished_(keep_finished) {}
+RunningAggregates::RunningAggregates(std::shared_ptr<grpc::Channel> channel, int keep_finished)
+    : add_reports_(std::move(channel)), keep_finished_(keep_finished) {}
 
 RunningAggregates::~RunningAggregates() {
   std::map<std::string, std::shared_ptr<Job>> jobs;
@@ -36,7 +35,7 @@ std::shared_ptr<RunningAggregates::Job> RunningAggregates::Get(const std::string
   return j;
 }
 
-void RunningAggregates::Add(const std::string& job_id, const std::vector<v1::ReportResult*>& results) {
+void RunningAggregates::Add(const std::string& job_id, const std::vector<wire::ReportResult*>& results) {
   if (results.empty()) return;
   std::shared_ptr<Job> job = Get(job_id, true);
   absl::MutexLock lock(&job->mu);
@@ -44,15 +43,19 @@ void RunningAggregates::Add(const std::string& job_id, const std::vector<v1::Rep
     job->broken = true;
     return;
   }
-  if (job->writer == nullptr) job->writer = stub_->AddReports(&job->context, &job->response);
-  for (v1::ReportResult* result : results) {
+  if (job->writer == nullptr) job->writer = add_reports_(&job->context, &job->response);
+  for (size_t i = 0; i < results.size(); ++i) {
+    wire::ReportResult* result = results[i];
     ++job->fed;
-    if (!result->has_report()) continue;  // a document that could not be parsed adds nothing up
-    v1::CheckedReport checked;
-    checked.mutable_report()->Swap(result->mutable_report());
+    if (result->report().empty()) continue;  // a document that could not be parsed adds nothing up
+    // The report goes on as the parser serialised it: the aggregator reads the values it adds up.
+    wire::CheckedReport checked;
+    checked.mutable_report()->swap(*result->mutable_report());
     checked.mutable_findings()->Swap(result->mutable_findings());
-    DropProvenance(checked.mutable_report(), checked.mutable_findings());  // adding up needs values, not sources
-    if (!job->writer->Write(checked)) {
+    // The reports of one batch go out together: all but the last are buffered, not sent one by one.
+    grpc::WriteOptions options;
+    if (i + 1 < results.size()) options.set_buffer_hint();
+    if (!job->writer->Write(checked, options)) {
       job->broken = true;
       Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",
           {{"job", job_id}});

@@ -18,19 +18,20 @@
 #include "absl/synchronization/mutex.h"
 #include "gongkai/v1/aggregator_service.grpc.pb.h"
 #include "gongkai/v1/gateway_service.pb.h"
+#include "services/gateway/wire_calls.h"
 
 namespace gongkai::gateway {
 
 class RunningAggregates {
  public:
-  // Streams over `stub`. At most `keep_finished` finished aggregates are kept.
-  explicit RunningAggregates(std::shared_ptr<gongkai::v1::AggregatorService::Stub> stub, int keep_finished = 8);
+  // Streams over `channel` to the aggregator. At most `keep_finished` finished aggregates are kept.
+  explicit RunningAggregates(std::shared_ptr<grpc::Channel> channel, int keep_finished = 8);
   // Cancels the streams still open.
   ~RunningAggregates();
 
   // Feeds results of `job` that the store has just marked done (each exactly once), moving their reports
-  // and findings out. Thread-safe.
-  void Add(const std::string& job, const std::vector<gongkai::v1::ReportResult*>& results);
+  // (still serialised) and findings out. Thread-safe.
+  void Add(const std::string& job, const std::vector<wire::ReportResult*>& results);
 
   // The aggregate of `job`, whose store holds `results_done` finished results and takes no more. OK only
   // when all of them were fed here; FailedPrecondition (with why) when the caller must add the job up itself.
@@ -41,7 +42,7 @@ class RunningAggregates {
     absl::Mutex mu;
     grpc::ClientContext context;
     gongkai::v1::AddReportsResponse response;
-    std::unique_ptr<grpc::ClientWriter<gongkai::v1::CheckedReport>> writer ABSL_GUARDED_BY(mu);
+    std::unique_ptr<grpc::ClientWriter<wire::CheckedReport>> writer ABSL_GUARDED_BY(mu);
     int64_t fed ABSL_GUARDED_BY(mu) = 0;
     bool broken ABSL_GUARDED_BY(mu) = false;
     bool finished ABSL_GUARDED_BY(mu) = false;
@@ -49,7 +50,7 @@ class RunningAggregates {
   };
   std::shared_ptr<Job> Get(const std::string& job, bool create);
 
-  std::shared_ptr<gongkai::v1::AggregatorService::Stub> stub_;
+  AddReportsCall add_reports_;
   int keep_finished_;
   absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Job>> jobs_ ABSL_GUARDED_BY(mu_);

@@ -42,7 +42,7 @@ TEST_F(SqliteStoreTest, ProgressCountsEveryDocumentOnceWhateverHappensToIt) {
   std::vector<WorkItem> items = *store->Claim(10);
   ASSERT_EQ(items.size(), 4u);
   // a: parsed; b: refused by the parser; c and d: their replica failed, c for the last time.
-  std::vector<std::pair<WorkItem, v1::ReportResult>> results(2);
+  std::vector<std::pair<WorkItem, wire::ReportResult>> results(2);
   results[0].first = items[0];
   results[1].first = items[1];
   results[1].second.set_error("not a report");
@@ -61,7 +61,7 @@ TEST_F(SqliteStoreTest, ProgressCountsEveryDocumentOnceWhateverHappensToIt) {
   // d comes back and completes: the job is done with every document counted once.
   std::vector<WorkItem> again = *store->Claim(10);
   ASSERT_EQ(again.size(), 1u);
-  ASSERT_TRUE(store->Complete({{again[0], v1::ReportResult()}}).ok());
+  ASSERT_TRUE(store->Complete({{again[0], wire::ReportResult()}}).ok());
   p = *store->Progress("me", job);
   EXPECT_EQ(p.validated(), 2);
   EXPECT_EQ(p.failed(), 2);
@@ -91,6 +91,45 @@ TEST_F(SqliteStoreTest, AStoreFromBeforeTheCountersIsMigratedOnOpen) {
   // Opening again finds the counters there and leaves them alone.
   store = OpenSqliteStore(Path());
   EXPECT_EQ((*store)->Progress("me", "j1")->validated(), 1);
+}
+
+// A result is stored as the engine holds it, its report still serialised, and reads back as a
+// gongkai.v1.ReportResult; its region (for Results' filter) is the one the document was submitted with.
+TEST_F(SqliteStoreTest, AResultWithItsReportSerialisedReadsBackWhole) {
+  auto store = *OpenSqliteStore(Path());
+  std::string job = *store->CreateJob("me");
+  v1::Document doc = Doc("a");
+  doc.mutable_metadata()->set_region_code("330106");
+  std::vector<bool> added;
+  ASSERT_TRUE(store->AddDocuments("me", job, {doc, Doc("b")}, &added).ok());
+  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::vector<WorkItem> items = *store->Claim(10);
+  ASSERT_EQ(items.size(), 2u);
+  v1::AnnualReport report;
+  report.set_agency("西湖区人民政府");
+  report.set_report_year(2024);
+  report.mutable_table3()->add_cells()->set_key("t3.received_new.total");
+  std::vector<std::pair<WorkItem, wire::ReportResult>> results(2);
+  for (int i = 0; i < 2; ++i) {
+    results[i].first = items[i];
+    results[i].second.set_document_id(items[i].document.metadata().document_id());
+    results[i].second.set_report(report.SerializeAsString());
+    v1::Finding* f = results[i].second.add_findings();
+    f->set_rule_id("t3.balance");
+    f->set_severity(v1::SEVERITY_ERROR);
+    f->set_outcome(v1::OUTCOME_FAILED);
+  }
+  ASSERT_TRUE(store->Complete(results).ok());
+  ResultFilter filter;
+  filter.region_prefix = "3301";
+  std::vector<v1::ReportResult> got;
+  ASSERT_TRUE(store->Results("me", job, filter, [&](int64_t, v1::ReportResult r) { got.push_back(std::move(r)); }).ok());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].document_id(), "a");
+  EXPECT_EQ(got[0].report().agency(), "西湖区人民政府");
+  EXPECT_EQ(got[0].report().table3().cells(0).key(), "t3.received_new.total");
+  ASSERT_EQ(got[0].findings_size(), 1);
+  EXPECT_EQ(got[0].findings(0).rule_id(), "t3.balance");
 }
 
 }  // namespace

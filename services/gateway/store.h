@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gongkai/v1/gateway_service.pb.h"
+#include "services/gateway/wire.pb.h"
 
 namespace gongkai::gateway {
 
@@ -60,7 +61,8 @@ class JobStore {
   // Writes the results of claimed documents, all at once (a document's result is written once). When
   // `written` is not null it says, result by result, which were written now (false: the document was no
   // longer in work, its result already stored), so that each result is passed on exactly once.
-  virtual absl::Status Complete(const std::vector<std::pair<WorkItem, gongkai::v1::ReportResult>>& results,
+  // A result's report stays serialised (wire.proto); the stored bytes read back as a gongkai.v1.ReportResult.
+  virtual absl::Status Complete(const std::vector<std::pair<WorkItem, wire::ReportResult>>& results,
                                 std::vector<bool>* written = nullptr) = 0;
   // Puts every document left in work by a previous process back to pending. Returns how many.
   virtual absl::StatusOr<int64_t> RecoverInterrupted() = 0;

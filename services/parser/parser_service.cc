@@ -7,34 +7,44 @@
 
 namespace gongkai::parser {
 
-v1::ParseResult ParseOne(const v1::ParseRequest& request, const ParserOptions& options) {
-  v1::ParseResult result;
-  result.set_document_id(request.metadata().document_id());
-  absl::StatusOr<v1::AnnualReport> report =
-      ParseDocument(request.content(), request.metadata().file_name().empty() ? request.file_name()
-                                                                               : request.metadata().file_name(),
-                    request.media_type(), options);
-  if (!report.ok()) {
-    result.mutable_error()->set_code(static_cast<int>(report.status().code()));
-    result.mutable_error()->set_message(std::string(report.status().message()));
-    return result;
+void ParseOneInto(const v1::ParseRequest& request, const ParserOptions& options, v1::ParseResult* result) {
+  result->Clear();
+  result->set_document_id(request.metadata().document_id());
+  // The report is built where the result lives: on the call's arena when the service has one.
+  v1::AnnualReport* report = result->mutable_report();
+  absl::Status parsed =
+      ParseDocumentInto(request.content(), request.metadata().file_name().empty() ? request.file_name()
+                                                                                  : request.metadata().file_name(),
+                        request.media_type(), options, report);
+  if (!parsed.ok()) {
+    result->mutable_error()->set_code(static_cast<int>(parsed.code()));
+    result->mutable_error()->set_message(std::string(parsed.message()));
+    return;
   }
   *report->mutable_metadata() = request.metadata();
   if (report->metadata().file_name().empty()) report->mutable_metadata()->set_file_name(request.file_name());
-  *result.mutable_report() = std::move(*report);
-  return result;
+}
+
+ParserServiceImpl::ParserServiceImpl(ParserServiceOptions options) : options_(options) {
+  SetMessageAllocatorFor_Parse(&parse_allocator_);
+  SetMessageAllocatorFor_ParseBatch(&batch_allocator_);
 }
 
 grpc::ServerUnaryReactor* ParserServiceImpl::Parse(grpc::CallbackServerContext* context,
                                                    const v1::ParseRequest* request,
                                                    v1::ParseResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  v1::ParseResult result = ParseOne(*request, options_.parser);
-  if (result.has_error()) {
-    reactor->Finish(grpc::Status(static_cast<grpc::StatusCode>(result.error().code()), result.error().message()));
+  absl::Status parsed =
+      ParseDocumentInto(request->content(), request->metadata().file_name().empty() ? request->file_name()
+                                                                                    : request->metadata().file_name(),
+                        request->media_type(), options_.parser, response->mutable_report());
+  if (!parsed.ok()) {
+    reactor->Finish(ToGrpcStatus(parsed));
     return reactor;
   }
-  *response->mutable_report() = std::move(*result.mutable_report());
+  v1::AnnualReport* report = response->mutable_report();
+  *report->mutable_metadata() = request->metadata();
+  if (report->metadata().file_name().empty()) report->mutable_metadata()->set_file_name(request->file_name());
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
@@ -54,7 +64,7 @@ grpc::ServerUnaryReactor* ParserServiceImpl::ParseBatch(grpc::CallbackServerCont
       reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the caller cancelled the batch"));
       return reactor;
     }
-    *response->add_results() = ParseOne(document, options_.parser);
+    ParseOneInto(document, options_.parser, response->add_results());
   }
   reactor->Finish(grpc::Status::OK);
   return reactor;
@@ -72,7 +82,7 @@ class ParseStreamReactor final : public grpc::ServerBidiReactor<v1::ParseRequest
       Finish(grpc::Status::OK);
       return;
     }
-    result_ = ParseOne(request_, options_);
+    ParseOneInto(request_, options_, &result_);
     StartWrite(&result_);
   }
 

@@ -2,6 +2,7 @@
 #ifndef GONGKAI_SERVICES_PARSER_PARSER_SERVICE_H_
 #define GONGKAI_SERVICES_PARSER_PARSER_SERVICE_H_
 
+#include "common/arena_allocator.h"
 #include "gongkai/v1/parser_service.grpc.pb.h"
 #include "services/parser/parser.h"
 
@@ -12,13 +13,16 @@ struct ParserServiceOptions {
   int max_batch_documents = 10'000;  // ParseBatch with more documents: INVALID_ARGUMENT
 };
 
-// Turns one request into one result: the report, or the error that says why the document was refused.
-gongkai::v1::ParseResult ParseOne(const gongkai::v1::ParseRequest& request, const ParserOptions& options);
+// Turns one request into one result, the report or the error that says why the document was refused,
+// written into `*result` (cleared first; it may live on an arena, and the report is then built there).
+void ParseOneInto(const gongkai::v1::ParseRequest& request, const ParserOptions& options,
+                  gongkai::v1::ParseResult* result);
 
 // Implements gongkai.v1.ParserService. Thread-safe.
 class ParserServiceImpl final : public gongkai::v1::ParserService::CallbackService {
  public:
-  explicit ParserServiceImpl(ParserServiceOptions options = {}) : options_(options) {}
+  // Requests and responses of Parse and ParseBatch live on one arena per call.
+  explicit ParserServiceImpl(ParserServiceOptions options = {});
 
   grpc::ServerUnaryReactor* Parse(grpc::CallbackServerContext* context, const gongkai::v1::ParseRequest* request,
                                   gongkai::v1::ParseResponse* response) override;
@@ -30,6 +34,8 @@ class ParserServiceImpl final : public gongkai::v1::ParserService::CallbackServi
 
  private:
   ParserServiceOptions options_;
+  ArenaMessageAllocator<gongkai::v1::ParseRequest, gongkai::v1::ParseResponse> parse_allocator_;
+  ArenaMessageAllocator<gongkai::v1::ParseBatchRequest, gongkai::v1::ParseBatchResponse> batch_allocator_;
 };
 
 }  // namespace gongkai::parser

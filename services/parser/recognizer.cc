@@ -582,6 +582,9 @@ class Recognizer {
     for (size_t i = 0; i < limit; ++i) {
       absl::string_view t = stream_.lines[i].text;
       if (t.empty() || t.size() > 4000) continue;
+      // Both cues below need a 统 (of 统计) or a 月 (of 1月1日) in the line itself, spaced out or not:
+      // other lines are passed over without removing their spaces.
+      if (!Contains(t, "统") && !Contains(t, "月")) continue;
       // "统计期限/周期/时间/区间", not any "统计": a 统计局's title names its own year.
       std::string joined = RemoveSpaces(t);
       size_t from = std::string::npos;

@@ -11,6 +11,12 @@ absl::StatusOr<std::unique_ptr<ValidatorServiceImpl>> ValidatorServiceImpl::Crea
   return std::unique_ptr<ValidatorServiceImpl>(new ValidatorServiceImpl(std::move(options), std::move(*validator)));
 }
 
+ValidatorServiceImpl::ValidatorServiceImpl(ValidatorServiceOptions options, Validator validator)
+    : options_(std::move(options)), default_validator_(std::move(validator)) {
+  SetMessageAllocatorFor_Validate(&validate_allocator_);
+  SetMessageAllocatorFor_ValidateBatch(&batch_allocator_);
+}
+
 absl::StatusOr<Validator> ValidatorServiceImpl::ValidatorFor(const v1::RuleConfig& config) const {
   if (config.overrides_size() == 0) return default_validator_;
   return Validator::Create(config);

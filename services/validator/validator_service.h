@@ -2,6 +2,7 @@
 #ifndef GONGKAI_SERVICES_VALIDATOR_VALIDATOR_SERVICE_H_
 #define GONGKAI_SERVICES_VALIDATOR_VALIDATOR_SERVICE_H_
 
+#include "common/arena_allocator.h"
 #include "gongkai/v1/validator_service.grpc.pb.h"
 #include "services/validator/validator.h"
 
@@ -27,13 +28,15 @@ class ValidatorServiceImpl final : public gongkai::v1::ValidatorService::Callbac
                                       gongkai::v1::ListRulesResponse* response) override;
 
  private:
-  ValidatorServiceImpl(ValidatorServiceOptions options, Validator validator)
-      : options_(std::move(options)), default_validator_(std::move(validator)) {}
+  // Requests and responses of Validate and ValidateBatch live on one arena per call.
+  ValidatorServiceImpl(ValidatorServiceOptions options, Validator validator);
   // The validator for a request's configuration (the default one when it carries none).
   absl::StatusOr<Validator> ValidatorFor(const gongkai::v1::RuleConfig& config) const;
 
   ValidatorServiceOptions options_;
   Validator default_validator_;
+  ArenaMessageAllocator<gongkai::v1::ValidateRequest, gongkai::v1::ValidateResponse> validate_allocator_;
+  ArenaMessageAllocator<gongkai::v1::ValidateBatchRequest, gongkai::v1::ValidateBatchResponse> batch_allocator_;
 };
 
 }  // namespace gongkai::validator
