@@ -69,7 +69,7 @@ inline bool KeepCategory(utf8proc_category_t c) {
 
 }  // namespace
 
-char32_t NextCodepoint(absl::string_view text, size_t* pos) {
+char32_t NextCodepointSlow(absl::string_view text, size_t* pos) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   size_t i = *pos;
   size_t n = text.size();

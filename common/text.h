@@ -7,6 +7,7 @@
 #define GONGKAI_COMMON_TEXT_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -19,9 +20,26 @@ namespace gongkai {
 // the 1-based line and the byte offset of the first bad byte.
 absl::Status ValidateUtf8(absl::string_view text);
 
+// NextCodepoint's general case (2- and 4-byte sequences, malformed input); call NextCodepoint.
+char32_t NextCodepointSlow(absl::string_view text, size_t* pos);
+
 // Decodes one code point at `text[*pos]` and advances `*pos`. Returns U+FFFD (advancing one byte) on a
-// malformed sequence. Precondition: *pos < text.size().
-char32_t NextCodepoint(absl::string_view text, size_t* pos);
+// malformed sequence. Precondition: *pos < text.size(). Inline for ASCII and 3-byte sequences (all of
+// Chinese), which the parser decodes one at a time.
+inline char32_t NextCodepoint(absl::string_view text, size_t* pos) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  size_t i = *pos;
+  unsigned char c = s[i];
+  if (c < 0x80) {
+    *pos = i + 1;
+    return c;
+  }
+  if ((c & 0xF0) == 0xE0 && i + 2 < text.size() && (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+    *pos = i + 3;
+    return (static_cast<char32_t>(c & 0x0F) << 12) | (static_cast<char32_t>(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+  }
+  return NextCodepointSlow(text, pos);
+}
 
 // Appends the UTF-8 encoding of `cp` to `out`.
 void AppendUtf8(char32_t cp, std::string* out);
@@ -45,17 +63,36 @@ std::string NfkcNormalize(absl::string_view text);
 // True for code points that separate words in reports: ASCII whitespace, NBSP, U+3000 and other Zs.
 bool IsSpace(char32_t cp);
 
-// True when `needle` occurs in `haystack`. Uses libstdc++'s memchr-based search, which is much faster than
-// Debian Abseil's string_view::find on the long CJK lines of reports.
-inline bool Contains(absl::string_view haystack, absl::string_view needle) {
-  return std::string_view(haystack.data(), haystack.size()).find(std::string_view(needle.data(), needle.size())) !=
-         std::string_view::npos;
-}
-
-// Byte offset of `needle` in `haystack` at or after `from`, or npos.
+// Byte offset of `needle` in `haystack` at or after `from`, or npos. A needle that starts with a multi-byte
+// UTF-8 character is anchored on that character's third byte: in Chinese text nearly every third byte is
+// one of a few lead bytes (E4–E9), which would stop a search on the first byte everywhere, while the
+// continuation bytes spread over 64 values. Other needles use libstdc++'s memchr-based search (Debian
+// Abseil's string_view::find is much slower on long CJK lines).
 inline size_t Find(absl::string_view haystack, absl::string_view needle, size_t from = 0) {
+  if (from > haystack.size()) return absl::string_view::npos;
+  if (needle.size() >= 3 && static_cast<unsigned char>(needle[0]) >= 0xE0) {
+    const char* begin = haystack.data();
+    const char* end = begin + haystack.size();
+    const char* p = begin + from + 2;
+    while (p < end) {
+      p = static_cast<const char*>(std::memchr(p, needle[2], static_cast<size_t>(end - p)));
+      if (p == nullptr) break;
+      const char* start = p - 2;
+      if (static_cast<size_t>(end - start) >= needle.size() &&
+          std::memcmp(start, needle.data(), needle.size()) == 0) {
+        return static_cast<size_t>(start - begin);
+      }
+      ++p;
+    }
+    return absl::string_view::npos;
+  }
   size_t at = std::string_view(haystack.data(), haystack.size()).find(std::string_view(needle.data(), needle.size()), from);
   return at == std::string_view::npos ? absl::string_view::npos : at;
+}
+
+// True when `needle` occurs in `haystack` (see Find).
+inline bool Contains(absl::string_view haystack, absl::string_view needle) {
+  return Find(haystack, needle) != absl::string_view::npos;
 }
 
 // Removes leading and trailing whitespace (including NBSP and U+3000).

@@ -81,3 +81,27 @@ TEST(NfkcNormalize, MatchesUtf8proc) {
 
 }  // namespace
 }  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+// Find anchors multi-byte needles on their third byte: it must answer exactly as a plain search does,
+// from every start offset, for needles at the start, the end, overlapping themselves, and absent.
+TEST(Text, FindAnswersAsAPlainSearchDoes) {
+  const std::string hay = "政府信息公开工作年度报告。依申请公开：本年新收政府信息公开申请数量 12 件，公开公开公开。报告";
+  const std::vector<std::string> needles = {"政府", "报告", "公开公开", "公开", "年度报告", "申请数量 12", "12",
+                                            "。", "不存在", "告", "x", "", "政府信息公开工作年度报告。依"};
+  for (const std::string& needle : needles) {
+    for (size_t from = 0; from <= hay.size() + 1; ++from) {
+      size_t want = std::string_view(hay).find(needle, from);
+      if (want == std::string_view::npos) want = absl::string_view::npos;
+      EXPECT_EQ(Find(hay, needle, from), want) << "needle \"" << needle << "\" from " << from;
+    }
+    EXPECT_EQ(Contains(hay, needle), std::string_view(hay).find(needle) != std::string_view::npos) << needle;
+  }
+  EXPECT_EQ(Find("报", "报告"), absl::string_view::npos);  // a haystack shorter than the needle
+  EXPECT_EQ(Find("", "报告"), absl::string_view::npos);
+}
+
+}  // namespace
+}  // namespace gongkai

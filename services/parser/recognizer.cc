@@ -83,10 +83,13 @@ class Recognizer {
     }
     DetectVersion();
     Assemble();
-    std::stable_sort(report_->mutable_notes()->begin(), report_->mutable_notes()->end(),
-                     [](const ParseNote& a, const ParseNote& b) {
-                       return a.position().line() < b.position().line();
-                     });
+    // Notes in line order. The pointers are sorted, not the messages (moving a message off its arena
+    // copies it), and only when the notes are out of order.
+    auto by_line = [](const ParseNote* a, const ParseNote* b) { return a->position().line() < b->position().line(); };
+    auto* notes = report_->mutable_notes();
+    if (!std::is_sorted(notes->pointer_begin(), notes->pointer_end(), by_line)) {
+      std::stable_sort(notes->pointer_begin(), notes->pointer_end(), by_line);
+    }
     return absl::OkStatus();
   }
 
