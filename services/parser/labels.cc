@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "common/text.h"
 
@@ -84,18 +85,39 @@ const std::vector<Form>& Forms() {
   return *forms;
 }
 
+// The last UTF-8 character of `s` (empty for an empty string).
+absl::string_view LastChar(absl::string_view s) {
+  size_t i = s.size();
+  while (i > 0 && (static_cast<unsigned char>(s[i - 1]) & 0xC0) == 0x80) --i;
+  if (i > 0) --i;
+  return s.substr(i);
+}
+
+// The forms by their last character: a label can only end with a form that ends as it does.
+const absl::flat_hash_map<std::string, std::vector<const Form*>>& FormsByLastChar() {
+  static const auto* index = [] {
+    auto* map = new absl::flat_hash_map<std::string, std::vector<const Form*>>();
+    for (const Form& form : Forms()) (*map)[std::string(LastChar(form.normalized))].push_back(&form);
+    return map;
+  }();
+  return *index;
+}
+
 }  // namespace
 
 std::optional<LabelMatch> MatchRowLabel(absl::string_view normalized, absl::string_view last_cell,
                                         bool in_table3) {
   const Form* best = nullptr;
-  for (const Form& form : Forms()) {
-    if (form.table3_context_only) {
+  const auto& index = FormsByLastChar();
+  auto candidates = index.find(LastChar(normalized));
+  if (candidates == index.end()) return std::nullopt;
+  for (const Form* form : candidates->second) {
+    if (form->table3_context_only) {
       // A bare "总计" names the total row only when it is the whole last label cell.
-      if (!in_table3 || last_cell != form.normalized) continue;
+      if (!in_table3 || last_cell != form->normalized) continue;
     }
-    if (!absl::EndsWith(normalized, form.normalized)) continue;
-    if (best == nullptr || form.normalized.size() > best->normalized.size()) best = &form;
+    if (!absl::EndsWith(normalized, form->normalized)) continue;
+    if (best == nullptr || form->normalized.size() > best->normalized.size()) best = form;
   }
   if (best == nullptr) return std::nullopt;
   return LabelMatch{&best->row, normalized.size() - best->normalized.size()};

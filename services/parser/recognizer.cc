@@ -1140,6 +1140,16 @@ class Recognizer {
 
 }  // namespace
 
+namespace {
+
+// The first three bytes of `s` (at least three long) as one number.
+uint32_t FirstChar3(absl::string_view s) {
+  return (static_cast<uint32_t>(static_cast<unsigned char>(s[0])) << 16) |
+         (static_cast<uint32_t>(static_cast<unsigned char>(s[1])) << 8) | static_cast<unsigned char>(s[2]);
+}
+
+}  // namespace
+
 int DetectSectionHeading(absl::string_view line, int current) {
   line = StripMarkup(line);
   if (line.empty()) return 0;
@@ -1152,6 +1162,15 @@ int DetectSectionHeading(absl::string_view line, int current) {
   static constexpr absl::string_view kStarts[] = {"一", "二", "三", "四", "五", "六", "总体情况", "總體情況",
                                                   "主动公开政府信息", "收到和处理", "政府信息公开", "因政府信息公开",
                                                   "存在的主要问题", "其他需要报告", "其他事项", "行政机关"};
+  // Every start above begins with a 3-byte character: compare that first, as one number, before the words.
+  static const auto* first_chars = [] {
+    auto* set = new std::vector<uint32_t>();
+    for (absl::string_view start : kStarts) set->push_back(FirstChar3(start));
+    return set;
+  }();
+  if (line.size() < 3 || std::find(first_chars->begin(), first_chars->end(), FirstChar3(line)) == first_chars->end()) {
+    return 0;
+  }
   bool starts = false;
   for (absl::string_view start : kStarts) {
     if (absl::StartsWith(line, start)) {

@@ -28,7 +28,7 @@ CellValue ClassifyValue(absl::string_view cell) {
         first == 0xE2 || first == 0xEF || (first == 0xE6 && cell.size() == 3))) {
     return CellValue{};
   }
-  if (IsPlaceholder(cell)) {
+  if ((first < '0' || first > '9') && IsPlaceholder(cell)) {  // no placeholder starts with a digit
     out.kind = CellValue::Kind::kPlaceholder;
     return out;
   }
