@@ -178,6 +178,20 @@ class LineSplitter {
     return out;
   }
 
+  // True when `text` holds two or more runs of 5+ ASCII digits: what IsRunTogether needs at the least,
+  // found without decoding (most long lines are prose with no such runs).
+  static bool HasTwoDigitRuns(absl::string_view text) {
+    int runs = 0, length = 0;
+    for (char c : text) {
+      if (c >= '0' && c <= '9') {
+        if (++length == 5 && ++runs == 2) return true;
+      } else {
+        length = 0;
+      }
+    }
+    return false;
+  }
+
   // A field with two or more runs of 5+ digits glued between CJK text ("数量320000032二、上年").
   static bool IsRunTogether(const std::vector<Cp>& cps) {
     int glued = 0;
@@ -285,7 +299,8 @@ class LineSplitter {
     col_ = 0;
     absl::string_view trimmed = TrimSpace(line);
     if (trimmed.size() > 64 && trimmed.find('\t') == absl::string_view::npos &&
-        trimmed.find('|') == absl::string_view::npos) {
+        trimmed.find('|') == absl::string_view::npos &&
+        (HasTwoDigitRuns(trimmed) || (trimmed.size() > 3000 && Contains(trimmed, "申请")))) {
       std::vector<Cp> cps = Decode(trimmed);
       // A whole page flattened onto one line (a crawler's text) is read the same way.
       if (IsRunTogether(cps) || (trimmed.size() > 3000 && Contains(trimmed, "申请"))) {
@@ -347,12 +362,12 @@ class LineSplitter {
 absl::StatusOr<CellStream> ReadText(absl::string_view text, const TextFrontEndOptions& options) {
   CellStream stream;
   stream.format = gongkai::v1::DOCUMENT_FORMAT_TEXT;
-  if (text.find("|---") != absl::string_view::npos || text.find("| ---") != absl::string_view::npos) {
-    stream.format = gongkai::v1::DOCUMENT_FORMAT_MARKDOWN;
-  }
-  size_t newlines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-  stream.lines.reserve(newlines + 1);
-  stream.cells.reserve(newlines * 2 + 16);
+  if (Contains(text, "|---") || Contains(text, "| ---")) stream.format = gongkai::v1::DOCUMENT_FORMAT_MARKDOWN;
+  // Room for lines of ~24 bytes on average (reports run 20–60) without a pass to count them; the vectors
+  // grow if a text has shorter lines.
+  size_t lines = text.size() / 24 + 16;
+  stream.lines.reserve(lines);
+  stream.cells.reserve(lines * 2);
   LineSplitter splitter(text, &stream, options);
   absl::Status status = splitter.Run();
   if (!status.ok()) return status;
