@@ -44,18 +44,14 @@ void RunningAggregates::Add(const std::string& job_id, const std::vector<wire::R
     return;
   }
   if (job->writer == nullptr) job->writer = add_reports_(&job->context, &job->response);
-  for (size_t i = 0; i < results.size(); ++i) {
-    wire::ReportResult* result = results[i];
+  for (wire::ReportResult* result : results) {
     ++job->fed;
     if (result->report().empty()) continue;  // a document that could not be parsed adds nothing up
     // The report goes on as the parser serialised it: the aggregator reads the values it adds up.
     wire::CheckedReport checked;
     checked.mutable_report()->swap(*result->mutable_report());
     checked.mutable_findings()->Swap(result->mutable_findings());
-    // The reports of one batch go out together: all but the last are buffered, not sent one by one.
-    grpc::WriteOptions options;
-    if (i + 1 < results.size()) options.set_buffer_hint();
-    if (!job->writer->Write(checked, options)) {
+    if (!job->writer->Write(checked)) {
       job->broken = true;
       Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",
           {{"job", job_id}});
