@@ -1,5 +1,6 @@
 #include "common/tls.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -7,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "grpcpp/security/auth_context.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 
 namespace gongkai {
 namespace {
@@ -37,17 +40,24 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(c
   if (!cert.ok()) return cert.status();
   absl::StatusOr<std::string> key = ReadPem(files.key_file, "private key (--tls_key)");
   if (!key.ok()) return key.status();
-  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   if (!files.client_ca_file.empty()) {
     absl::StatusOr<std::string> ca = ReadPem(files.client_ca_file, "client CA (--tls_client_ca)");
     if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *ca;
-    options.client_certificate_request = files.client_cert == ClientCertPolicy::kRequire
-                                             ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
-                                             : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
   }
-  options.pem_key_cert_pairs.push_back({*key, *cert});
-  return grpc::SslServerCredentials(options);
+  // The files were checked above; from here gRPC's file watcher reads them, and again every reload_seconds.
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      files.key_file, files.cert_file, files.client_ca_file, std::max(1u, files.reload_seconds));
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_identity_key_cert_pairs();
+  if (files.client_ca_file.empty()) {
+    options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  } else {
+    options.watch_root_certs();
+    options.set_cert_request_type(files.client_cert == ClientCertPolicy::kRequire
+                                      ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                      : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY);
+  }
+  return grpc::experimental::TlsServerCredentials(options);
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(const TlsClientFiles& files) {
@@ -55,10 +65,8 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
     if (!files.cert_file.empty()) return absl::InvalidArgumentError("a client certificate needs the server's CA as well");
     return grpc::InsecureChannelCredentials();
   }
-  grpc::SslCredentialsOptions options;
   absl::StatusOr<std::string> ca = ReadPem(files.ca_file, "server CA");
   if (!ca.ok()) return ca.status();
-  options.pem_root_certs = *ca;
   if (!files.cert_file.empty() || !files.key_file.empty()) {
     if (files.cert_file.empty() || files.key_file.empty()) {
       return absl::InvalidArgumentError("a client certificate needs both its certificate and its key file");
@@ -67,10 +75,14 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials
     if (!cert.ok()) return cert.status();
     absl::StatusOr<std::string> key = ReadPem(files.key_file, "client private key");
     if (!key.ok()) return key.status();
-    options.pem_cert_chain = *cert;
-    options.pem_private_key = *key;
   }
-  return grpc::SslCredentials(options);
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      files.key_file, files.cert_file, files.ca_file, std::max(1u, files.reload_seconds));
+  grpc::experimental::TlsChannelCredentialsOptions options;
+  options.set_certificate_provider(provider);
+  options.watch_root_certs();
+  if (!files.cert_file.empty()) options.watch_identity_key_cert_pairs();
+  return grpc::experimental::TlsCredentials(options);
 }
 
 bool IsLoopbackAddress(absl::string_view address) {

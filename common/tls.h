@@ -27,6 +27,9 @@ struct TlsServerFiles {
   std::string key_file;        // its private key
   std::string client_ca_file;  // empty: no client certificates; else the CA that signs them
   ClientCertPolicy client_cert = ClientCertPolicy::kRequire;
+  // How often the files are read again: a certificate renewed in place (a Kubernetes secret's volume,
+  // cert-manager) is served from then on, without a restart, to new connections.
+  unsigned reload_seconds = 60;
 };
 
 // The PEM files of a TLS client. Empty `ca_file` means plaintext.
@@ -34,15 +37,18 @@ struct TlsClientFiles {
   std::string ca_file;    // the CA that signed the server's certificate
   std::string cert_file;  // the client's own certificate for mutual TLS (empty: none)
   std::string key_file;
+  unsigned reload_seconds = 60;  // as for TlsServerFiles: renewed files are used by new connections
 };
 
 // Server credentials for `files`: null (plaintext) when no certificate is given, else TLS, with client
-// certificates verified against `client_ca_file` when that is set. A missing or unreadable file is
-// InvalidArgument naming it and the flag it came from.
+// certificates verified against `client_ca_file` when that is set. The files are watched and read again
+// every `reload_seconds`; replace them atomically (a renamed directory or a symlink swap, as Kubernetes
+// does). A missing or unreadable file at start is InvalidArgument naming it and the flag it came from.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const TlsServerFiles& files);
 
 // Channel credentials for `files`: plaintext when no CA is given, else TLS (mutual when a client
-// certificate and key are given). Errors as for MakeServerCredentials.
+// certificate and key are given), the files watched as for MakeServerCredentials. The server's certificate
+// must name the host dialled. Errors as for MakeServerCredentials.
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> MakeChannelCredentials(const TlsClientFiles& files);
 
 // True when `address` ("host:port", "[::1]:port", "localhost:port", "unix:…") can only be reached from this

@@ -103,6 +103,54 @@ TEST(Tls, ServesTlsAndRefusesPlaintextClients) {
   EXPECT_EQ(HealthCheck(Channel(server->local_address(), wrong_ca)).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
+// The client checks that the server's certificate names the host it dialled, not only that its CA signed it.
+TEST(Tls, AClientRefusesACertificateForAnotherHost) {
+  parser::ParserServiceImpl service;
+  auto server = StartServer({{&service, v1::ParserService::service_full_name()}}, Pki::Get().Server());
+  auto credentials = MakeChannelCredentials(Pki::Get().Client());
+  ASSERT_TRUE(credentials.ok());
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("gongkai.example.org");  // not among the certificate's names
+  grpc::Status status = HealthCheck(grpc::CreateCustomChannel(server->local_address(), *credentials, args));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+}
+
+// A certificate renewed in place is served to new connections without a restart: the server's files are
+// swapped (a symlink to a new folder, as a Kubernetes secret's volume does) for a certificate from another CA.
+TEST(Tls, ARenewedCertificateIsServedWithoutARestart) {
+  fs::path root = fs::temp_directory_path() / absl::StrCat("gongkai-rotate-", getpid());
+  fs::path renewed_pki = root / "renewed-pki";
+  std::string command = absl::StrCat(GONGKAI_MAKE_CERTS, " ", renewed_pki.string(), " renewed province-a >/dev/null");
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  fs::create_directories(root / "v1");
+  fs::create_directories(root / "v2");
+  for (const char* f : {"tls.crt", "tls.key"}) {
+    fs::copy_file(Pki::Get().File(f), root / "v1" / f);
+    fs::copy_file(renewed_pki / f, root / "v2" / f);
+  }
+  fs::create_directory_symlink(root / "v1", root / "live");
+  TlsServerFiles files{(root / "live" / "tls.crt").string(), (root / "live" / "tls.key").string(), "",
+                       ClientCertPolicy::kRequire, /*reload_seconds=*/1};
+  parser::ParserServiceImpl service;
+  auto server = StartServer({{&service, v1::ParserService::service_full_name()}}, files);
+  TlsClientFiles old_ca = Pki::Get().Client();
+  TlsClientFiles new_ca{(renewed_pki / "internal-ca.crt").string(), "", ""};
+  EXPECT_TRUE(HealthCheck(Channel(server->local_address(), old_ca)).ok());
+  EXPECT_FALSE(HealthCheck(Channel(server->local_address(), new_ca)).ok());
+
+  fs::create_directory_symlink(root / "v2", root / "live.new");
+  fs::rename(root / "live.new", root / "live");  // atomic: the watcher sees the old pair or the new one
+  bool renewed = false;
+  for (int i = 0; i < 50 && !renewed; ++i) {  // the files are read again every second
+    absl::SleepFor(absl::Milliseconds(200));
+    renewed = HealthCheck(Channel(server->local_address(), new_ca)).ok();
+  }
+  EXPECT_TRUE(renewed) << "the renewed certificate was not served within 10 s";
+  EXPECT_FALSE(HealthCheck(Channel(server->local_address(), old_ca)).ok());
+  server->Shutdown();
+  fs::remove_all(root);
+}
+
 TEST(Tls, MutualTlsNeedsAClientCertificateSignedByTheCa) {
   parser::ParserServiceImpl service;
   auto server = StartServer({{&service, v1::ParserService::service_full_name()}}, Pki::Get().Server("internal-ca"));
