@@ -71,6 +71,7 @@ bool IsSpace(char32_t cp);
 inline size_t Find(absl::string_view haystack, absl::string_view needle, size_t from = 0) {
   if (from > haystack.size()) return absl::string_view::npos;
   if (needle.size() >= 3 && static_cast<unsigned char>(needle[0]) >= 0xE0) {
+    if (haystack.size() - from < needle.size()) return absl::string_view::npos;  // also an empty haystack
     const char* begin = haystack.data();
     const char* end = begin + haystack.size();
     const char* p = begin + from + 2;

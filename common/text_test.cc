@@ -101,6 +101,7 @@ TEST(Text, FindAnswersAsAPlainSearchDoes) {
   }
   EXPECT_EQ(Find("报", "报告"), absl::string_view::npos);  // a haystack shorter than the needle
   EXPECT_EQ(Find("", "报告"), absl::string_view::npos);
+  EXPECT_EQ(Find(absl::string_view(), "报告"), absl::string_view::npos);  // no data at all (null pointer)
 }
 
 }  // namespace
