@@ -1,5 +1,6 @@
 #include "services/gateway/engine.h"
 
+#include <limits>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -63,19 +64,26 @@ std::string Engine::WaitingFor() const {
 
 void Engine::Work(int worker) {
   absl::Duration backoff = options_.backoff_initial;
+  std::vector<WorkItem> next;  // claimed in the transaction that stored the last batch's results
   while (running_) {
-    absl::StatusOr<std::vector<WorkItem>> items = store_->Claim(options_.batch_size);
-    if (!items.ok()) {
-      Log(LogSeverity::kError, "claiming work failed", {{"error", std::string(items.status().message())}});
-      absl::SleepFor(backoff);
-      continue;
-    }
-    if (items->empty()) {
-      absl::SleepFor(options_.idle_poll);
-      continue;
+    std::vector<WorkItem> items;
+    if (!next.empty()) {
+      items.swap(next);
+    } else {
+      absl::StatusOr<std::vector<WorkItem>> claimed = store_->Claim(options_.batch_size);
+      if (!claimed.ok()) {
+        Log(LogSeverity::kError, "claiming work failed", {{"error", std::string(claimed.status().message())}});
+        absl::SleepFor(backoff);
+        continue;
+      }
+      if (claimed->empty()) {
+        absl::SleepFor(options_.idle_poll);
+        continue;
+      }
+      items = std::move(*claimed);
     }
     std::string reason;
-    if (Process(*items, &reason)) {
+    if (Process(items, &reason, &next)) {
       backoff = options_.backoff_initial;
       absl::MutexLock lock(&mu_);
       waiting_for_.clear();
@@ -86,15 +94,20 @@ void Engine::Work(int worker) {
       waiting_for_ = reason;
     }
     Log(LogSeverity::kWarning, "batch returned to pending", {{"worker", absl::StrCat(worker)}, {"reason", reason},
-                                                             {"documents", absl::StrCat(items->size())}});
-    absl::Status released = store_->Release(*items, options_.max_attempts, reason);
+                                                             {"documents", absl::StrCat(items.size())}});
+    absl::Status released = store_->Release(items, options_.max_attempts, reason);
     if (!released.ok()) Log(LogSeverity::kError, "releasing work failed", {{"error", std::string(released.message())}});
     absl::SleepFor(backoff);
     backoff = std::min(backoff * 2, options_.backoff_max);
   }
+  if (!next.empty()) {
+    // Claimed but never sent: back to pending, not counted against the documents' attempts' limit.
+    absl::Status released = store_->Release(next, std::numeric_limits<int>::max(), "the gateway is stopping");
+    if (!released.ok()) Log(LogSeverity::kError, "releasing work failed", {{"error", std::string(released.message())}});
+  }
 }
 
-bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason) {
+bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, std::vector<WorkItem>* next) {
   v1::ParseBatchRequest parse_request;
   for (const WorkItem& item : items) {
     v1::ParseRequest* r = parse_request.add_documents();
@@ -149,11 +162,17 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason) {
     result.mutable_findings()->Swap(checked.mutable_results(static_cast<int>(k))->mutable_findings());
   }
   std::vector<bool> written;
-  absl::Status stored = store_->Complete(results, &written);
+  absl::StatusOr<std::vector<WorkItem>> stored = std::vector<WorkItem>();
+  if (running_) {
+    stored = store_->CompleteAndClaim(results, &written, options_.batch_size);  // one commit per batch
+  } else if (absl::Status completed = store_->Complete(results, &written); !completed.ok()) {
+    stored = completed;
+  }
   if (!stored.ok()) {
-    *reason = absl::StrCat("job store: ", stored.message());
+    *reason = absl::StrCat("job store: ", stored.status().message());
     return false;
   }
+  *next = std::move(*stored);
   CompletedFn on_completed;
   {
     absl::MutexLock lock(&mu_);

@@ -62,8 +62,9 @@ class Engine {
 
  private:
   void Work(int worker);
-  // One batch through the parser and the validator. False (and the reason) when a replica failed.
-  bool Process(const std::vector<WorkItem>& items, std::string* reason);
+  // One batch through the parser and the validator, its results stored and, while the engine runs, the
+  // worker's next batch claimed into `*next`. False (and the reason) when a replica or the store failed.
+  bool Process(const std::vector<WorkItem>& items, std::string* reason, std::vector<WorkItem>* next);
 
   JobStore* store_;
   EngineOptions options_;

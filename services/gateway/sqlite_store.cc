@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "services/gateway/store.h"
+#include "common/status_macros.h"
 
 namespace gongkai::gateway {
 namespace {
@@ -223,8 +224,15 @@ class SqliteStore : public JobStore {
 
   absl::StatusOr<std::vector<WorkItem>> Claim(int limit) override {
     absl::MutexLock lock(&mu_);
-    std::vector<WorkItem> items;
     if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
+    std::vector<WorkItem> items = ClaimLocked(limit);
+    if (!Exec("COMMIT").ok()) return Error("commit");
+    return items;
+  }
+
+  // Claim's work inside the caller's transaction.
+  std::vector<WorkItem> ClaimLocked(int limit) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    std::vector<WorkItem> items;
     {
       // Keys first, through the status index (no blob is read to choose), then each document by its key.
       std::vector<std::string> jobs;
@@ -261,7 +269,6 @@ class SqliteStore : public JobStore {
         u.Step();
       }
     }
-    if (!Exec("COMMIT").ok()) return Error("commit");
     return items;
   }
 
@@ -298,16 +305,38 @@ class SqliteStore : public JobStore {
 
   absl::Status Complete(const std::vector<std::pair<WorkItem, wire::ReportResult>>& results,
                         std::vector<bool>* written) override {
+    std::vector<ResultRow> rows = ResultRows(results);
+    absl::MutexLock lock(&mu_);
+    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
+    GONGKAI_RETURN_IF_ERROR(CompleteLocked(results, rows, written));
+    return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
+  }
+
+  absl::StatusOr<std::vector<WorkItem>> CompleteAndClaim(
+      const std::vector<std::pair<WorkItem, wire::ReportResult>>& results, std::vector<bool>* written,
+      int limit) override {
+    std::vector<ResultRow> rows = ResultRows(results);
+    absl::MutexLock lock(&mu_);
+    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
+    GONGKAI_RETURN_IF_ERROR(CompleteLocked(results, rows, written));
+    std::vector<WorkItem> next = ClaimLocked(limit);
+    if (!Exec("COMMIT").ok()) return Error("commit");
+    return next;
+  }
+
+  // A result as it is stored, worked out before the lock: its blob, severity and failed rules.
+  struct ResultRow {
+    std::string blob, rules;
+    int max_severity = 0;
+    std::vector<std::string> failed_rules;
+  };
+
+  static std::vector<ResultRow> ResultRows(const std::vector<std::pair<WorkItem, wire::ReportResult>>& results) {
     // Everything that needs no database is done before the lock: blobs, severities, rule lists.
-    struct Row {
-      std::string blob, rules;
-      int max_severity = 0;
-      std::vector<std::string> failed_rules;
-    };
-    std::vector<Row> rows(results.size());
+    std::vector<ResultRow> rows(results.size());
     for (size_t i = 0; i < results.size(); ++i) {
       const wire::ReportResult& result = results[i].second;
-      Row& row = rows[i];
+      ResultRow& row = rows[i];
       row.blob = result.SerializeAsString();
       row.rules = ",";
       for (const v1::Finding& f : result.findings()) {
@@ -318,9 +347,14 @@ class SqliteStore : public JobStore {
         row.failed_rules.push_back(f.rule_id());
       }
     }
+    return rows;
+  }
+
+  // Complete's work inside the caller's transaction; on an error the transaction is rolled back.
+  absl::Status CompleteLocked(const std::vector<std::pair<WorkItem, wire::ReportResult>>& results,
+                              const std::vector<ResultRow>& rows, std::vector<bool>* written)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (written != nullptr) written->assign(results.size(), false);
-    absl::MutexLock lock(&mu_);
-    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
     // Only a document still in work is completed: a result is written once, whatever happens.
     Stmt u(db_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
                 "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
@@ -359,7 +393,7 @@ class SqliteStore : public JobStore {
     }
     CountFinished(finished);
     for (const std::string& job : jobs) MaybeFinish(job);
-    return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
+    return absl::OkStatus();
   }
 
   absl::StatusOr<int64_t> RecoverInterrupted() override {

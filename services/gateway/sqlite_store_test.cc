@@ -132,5 +132,35 @@ TEST_F(SqliteStoreTest, AResultWithItsReportSerialisedReadsBackWhole) {
   EXPECT_EQ(got[0].findings(0).rule_id(), "t3.balance");
 }
 
+// A worker's finished batch and its next one in one transaction: the results are written once, the next
+// documents are claimed once, and the counters see each document once.
+TEST_F(SqliteStoreTest, CompleteAndClaimStoresOneBatchAndClaimsTheNext) {
+  auto store = *OpenSqliteStore(Path());
+  std::string job = *store->CreateJob("me");
+  std::vector<bool> added;
+  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b"), Doc("c"), Doc("d"), Doc("e")}, &added).ok());
+  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::vector<WorkItem> first = *store->Claim(2);
+  ASSERT_EQ(first.size(), 2u);
+  std::vector<std::pair<WorkItem, wire::ReportResult>> results;
+  for (const WorkItem& item : first) results.push_back({item, wire::ReportResult()});
+  std::vector<bool> written;
+  absl::StatusOr<std::vector<WorkItem>> next = store->CompleteAndClaim(results, &written, 2);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(written, std::vector<bool>({true, true}));
+  ASSERT_EQ(next->size(), 2u);
+  EXPECT_EQ((*next)[0].document.metadata().document_id(), "c");
+  EXPECT_EQ((*next)[1].document.metadata().document_id(), "d");
+  EXPECT_EQ(store->Progress("me", job)->validated(), 2);
+  // The same results again write nothing; only "e" is left to claim.
+  absl::StatusOr<std::vector<WorkItem>> last = store->CompleteAndClaim(results, &written, 2);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(written, std::vector<bool>({false, false}));
+  ASSERT_EQ(last->size(), 1u);
+  EXPECT_EQ((*last)[0].document.metadata().document_id(), "e");
+  EXPECT_EQ(store->Progress("me", job)->validated(), 2);
+  EXPECT_TRUE(store->Claim(5)->empty());
+}
+
 }  // namespace
 }  // namespace gongkai::gateway

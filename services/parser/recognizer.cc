@@ -824,7 +824,7 @@ class Recognizer {
     }
     InitTables(version, report_);
     absl::flat_hash_set<std::string> seen;
-    for (RawRow row : rows_) {
+    for (RawRow& row : rows_) {  // the rows are not read again after this
       // In v2021 （六）其他处理 with numbers of its own is the subtotal of its three items.
       if (row.key == "t3.other_processing" && version == v1::TEMPLATE_VERSION_V2021) row.key = "t3.other_subtotal";
       if (absl::EndsWith(row.key, "_subtotal")) {
