@@ -1,6 +1,5 @@
 #include "services/gateway/engine.h"
 
-#include <limits>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -101,8 +100,8 @@ void Engine::Work(int worker) {
     backoff = std::min(backoff * 2, options_.backoff_max);
   }
   if (!next.empty()) {
-    // Claimed but never sent: back to pending, not counted against the documents' attempts' limit.
-    absl::Status released = store_->Release(next, std::numeric_limits<int>::max(), "the gateway is stopping");
+    // Claimed but never sent: back to pending, and the claim's attempt is taken back.
+    absl::Status released = store_->Unclaim(next);
     if (!released.ok()) Log(LogSeverity::kError, "releasing work failed", {{"error", std::string(released.message())}});
   }
 }

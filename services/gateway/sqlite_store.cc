@@ -272,6 +272,23 @@ class SqliteStore : public JobStore {
     return items;
   }
 
+  absl::Status Unclaim(const std::vector<WorkItem>& items) override {
+    absl::MutexLock lock(&mu_);
+    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
+    Stmt back(db_, "UPDATE documents SET status = 'pending', attempts = MAX(attempts - 1, 0) "
+                   "WHERE job = ? AND seq = ? AND status = 'working'");
+    for (const WorkItem& item : items) {
+      sqlite3_reset(back.get());
+      back.Bind(1, item.job_id).Bind(2, item.seq);
+      if (back.Step() != SQLITE_DONE) {
+        Exec("ROLLBACK").IgnoreError();
+        return Error("unclaim");
+      }
+    }
+    if (!Exec("COMMIT").ok()) return Error("commit");
+    return absl::OkStatus();
+  }
+
   absl::Status Release(const std::vector<WorkItem>& items, int max_attempts, absl::string_view reason) override {
     absl::MutexLock lock(&mu_);
     if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");

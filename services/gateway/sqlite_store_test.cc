@@ -162,5 +162,29 @@ TEST_F(SqliteStoreTest, CompleteAndClaimStoresOneBatchAndClaimsTheNext) {
   EXPECT_TRUE(store->Claim(5)->empty());
 }
 
+// Documents claimed but never sent go back to pending with the attempt their claim counted taken back:
+// a gateway that stops again and again never fails a document for it.
+TEST_F(SqliteStoreTest, UnclaimedDocumentsKeepTheirAttempts) {
+  auto store = *OpenSqliteStore(Path());
+  std::string job = *store->CreateJob("me");
+  std::vector<bool> added;
+  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b")}, &added).ok());
+  ASSERT_TRUE(store->Seal("me", job).ok());
+  for (int round = 0; round < 5; ++round) {
+    std::vector<WorkItem> items = *store->Claim(2);
+    ASSERT_EQ(items.size(), 2u) << "round " << round;
+    EXPECT_EQ(items[0].attempts, 0) << "round " << round;
+    EXPECT_EQ(items[1].attempts, 0) << "round " << round;
+    ASSERT_TRUE(store->Unclaim(items).ok());
+  }
+  // A released (sent, then failed) document does count its attempt.
+  std::vector<WorkItem> items = *store->Claim(2);
+  ASSERT_TRUE(store->Release(items, 3, "replica down").ok());
+  items = *store->Claim(2);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].attempts, 1);
+  EXPECT_EQ(store->Progress("me", job)->validated(), 0);
+}
+
 }  // namespace
 }  // namespace gongkai::gateway

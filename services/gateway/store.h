@@ -58,6 +58,9 @@ class JobStore {
   // Returns claimed documents to pending (a replica failed); after `max_attempts` a document fails with
   // `reason` instead.
   virtual absl::Status Release(const std::vector<WorkItem>& items, int max_attempts, absl::string_view reason) = 0;
+  // Returns claimed documents that were never sent to a replica (the gateway is stopping) to pending and
+  // takes back the attempt their claim counted, so that restarts never use up a document's attempts.
+  virtual absl::Status Unclaim(const std::vector<WorkItem>& items) = 0;
   // Writes the results of claimed documents, all at once (a document's result is written once). When
   // `written` is not null it says, result by result, which were written now (false: the document was no
   // longer in work, its result already stored), so that each result is passed on exactly once.
