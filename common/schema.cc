@@ -221,9 +221,21 @@ void InitTables(TemplateVersion version, v1::AnnualReport* report) {
     return r;
   }();
   const v1::AnnualReport& src = IsV2019(version) ? *t2019 : *t2021;
-  *report->mutable_table2()->mutable_cells() = src.table2().cells();
-  *report->mutable_table3()->mutable_cells() = src.table3().cells();
-  *report->mutable_table4()->mutable_cells() = src.table4().cells();
+  // Only keys and states are set in the template, so they are copied directly (a generic message merge
+  // tests every field of every cell).
+  auto copy = [](const v1::Table& from, v1::Table* to) {
+    auto* cells = to->mutable_cells();
+    cells->Clear();
+    cells->Reserve(from.cells_size());
+    for (const v1::Cell& cell : from.cells()) {
+      v1::Cell* c = cells->Add();
+      c->set_key(cell.key());
+      c->set_state(cell.state());
+    }
+  };
+  copy(src.table2(), report->mutable_table2());
+  copy(src.table3(), report->mutable_table3());
+  copy(src.table4(), report->mutable_table4());
 }
 
 static void BuildTables(TemplateVersion version, v1::AnnualReport* report) {

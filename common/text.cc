@@ -110,21 +110,28 @@ char32_t NextCodepointSlow(absl::string_view text, size_t* pos) {
 }
 
 void AppendUtf8(char32_t cp, std::string* out) {
+  char buf[4];
+  size_t n;
   if (cp < 0x80) {
     out->push_back(static_cast<char>(cp));
+    return;
   } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
+    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 2;
   } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    buf[0] = static_cast<char>(0xE0 | (cp >> 12));
+    buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 3;
   } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    buf[0] = static_cast<char>(0xF0 | (cp >> 18));
+    buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
+    n = 4;
   }
+  out->append(buf, n);
 }
 
 namespace {
@@ -288,9 +295,15 @@ void AppendNormalizedLabel(absl::string_view text, std::string* out) {
       }
       continue;
     }
+    size_t here = pos;
     char32_t cp = NextCodepoint(text, &pos);
     if (cp >= 0x4E00 && cp <= 0x9FFF) {  // CJK unified ideographs: no NFKC change, maybe T→S.
-      AppendUtf8(ToSimplified(cp), out);
+      char32_t simplified = ToSimplified(cp);
+      if (simplified == cp) {
+        out->append(text.data() + here, 3);  // the same character: its bytes as they are
+      } else {
+        AppendUtf8(simplified, out);
+      }
       continue;
     }
     if (cp >= 0xFF01 && cp <= 0xFF5E) {  // full-width ASCII: NFKC gives the ASCII character

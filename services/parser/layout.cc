@@ -12,6 +12,14 @@ bool IsDash(char32_t cp) {
 }  // namespace
 
 bool IsPageNumberLine(absl::string_view line) {
+  // A page number line starts with a space or a dash: ASCII, or a lead byte of NBSP (C2), of the
+  // U+2000 block (E2), of U+3000 (E3) or of a full-width form (EF). Most lines stop here.
+  if (line.empty()) return false;
+  unsigned char first = static_cast<unsigned char>(line[0]);
+  if (!(first == '-' || first == ' ' || (first >= '\t' && first <= '\r') || first == 0xC2 || first == 0xE2 ||
+        first == 0xE3 || first == 0xEF)) {
+    return false;
+  }
   size_t pos = 0;
   int lead = 0, digits = 0, trail = 0;
   while (pos < line.size()) {

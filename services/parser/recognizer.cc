@@ -308,8 +308,6 @@ class Recognizer {
       if (s <= match.start) cell_start = s;
     }
     absl::string_view prefix = tail.substr(cell_start, match.start - cell_start);
-    size_t label_chars = static_cast<size_t>(CountCodepoints(tail.substr(match.start)));
-    (void)label_chars;
     if (match.row->table == TableId::kT2) return prefix.empty();
     return prefix.size() <= kMaxLabelPrefixBytes && IsLabelPrefix(prefix);
   }

@@ -1,6 +1,8 @@
 #include "services/parser/text_front_end.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -22,6 +24,31 @@ bool IsMarkdownSeparator(absl::string_view line) {
     }
   }
   return dash;
+}
+
+// Eight bytes at a time (SWAR): `Broadcast(c)` holds c in every byte; `HasZeroByte(v)` is exact as a
+// yes/no answer, whatever the bytes are.
+constexpr uint64_t Broadcast(unsigned char c) { return 0x0101010101010101ULL * c; }
+inline bool HasZeroByte(uint64_t v) { return ((v - Broadcast(1)) & ~v & Broadcast(0x80)) != 0; }
+inline uint64_t Load8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+// Offset of the first tab or '|' in `line` at or after `from`, or line.size().
+size_t FindFieldEnd(absl::string_view line, size_t from) {
+  size_t i = from;
+  const size_t n = line.size();
+  while (i + 8 <= n) {
+    uint64_t v = Load8(line.data() + i);
+    if (HasZeroByte(v ^ Broadcast('\t')) || HasZeroByte(v ^ Broadcast('|'))) break;
+    i += 8;
+  }
+  for (; i < n; ++i) {
+    if (line[i] == '\t' || line[i] == '|') return i;
+  }
+  return n;
 }
 
 class LineSplitter {
@@ -182,7 +209,17 @@ class LineSplitter {
   // found without decoding (most long lines are prose with no such runs).
   static bool HasTwoDigitRuns(absl::string_view text) {
     int runs = 0, length = 0;
-    for (char c : text) {
+    size_t i = 0;
+    const size_t n = text.size();
+    while (i < n) {
+      // Skip eight bytes at a time while none can be a digit (no byte with high nibble 3).
+      while (length == 0 && i + 8 <= n) {
+        uint64_t high = (Load8(text.data() + i) ^ Broadcast(0x30)) & Broadcast(0xF0);
+        if (HasZeroByte(high)) break;
+        i += 8;
+      }
+      if (i >= n) break;
+      char c = text[i++];
       if (c >= '0' && c <= '9') {
         if (++length == 5 && ++runs == 2) return true;
       } else {
@@ -321,8 +358,9 @@ class LineSplitter {
     out.pos.byte_offset = static_cast<int64_t>(line_begin);
     out.text = trimmed;
     size_t field_begin = 0;
-    for (size_t i = 0; i <= line.size(); ++i) {
-      if (i == line.size() || line[i] == '\t' || line[i] == '|') {
+    while (field_begin <= line.size()) {
+      size_t i = FindFieldEnd(line, field_begin);
+      {
         absl::string_view field = line.substr(field_begin, i - field_begin);
         // Drop "[bookmark: _GoBack]" marks left by Word exports.
         while (true) {
