@@ -96,8 +96,23 @@ inline bool Contains(absl::string_view haystack, absl::string_view needle) {
   return Find(haystack, needle) != absl::string_view::npos;
 }
 
+// TrimSpace's general case.
+absl::string_view TrimSpaceSlow(absl::string_view text);
+
 // Removes leading and trailing whitespace (including NBSP and U+3000).
-absl::string_view TrimSpace(absl::string_view text);
+inline absl::string_view TrimSpace(absl::string_view text) {
+  if (text.empty()) return text;
+  // Most cells start with a printable ASCII character or a CJK lead byte (E4–E9 start no space), and end
+  // in a printable ASCII character or a continuation byte that ends no space character (spaces end in
+  // 80–8B, 9F, A0, AF, BF).
+  unsigned char first = static_cast<unsigned char>(text.front());
+  unsigned char last = static_cast<unsigned char>(text.back());
+  bool first_ok = (first > ' ' && first < 0x80) || (first >= 0xE4 && first <= 0xE9);
+  bool last_ok = (last > ' ' && last < 0x80) ||
+                 (last >= 0x8C && last < 0xC0 && last != 0x9F && last != 0xA0 && last != 0xAF && last != 0xBF);
+  if (first_ok && last_ok) return text;
+  return TrimSpaceSlow(text);
+}
 
 }  // namespace gongkai
 

@@ -1,6 +1,7 @@
 #include "common/text.h"
 
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -69,6 +70,28 @@ TEST(ValidateUtf8, AcceptsTextAndRejectsBadBytesWithTheirLine) {
 TEST(TrimSpace, TrimsUnicodeSpaces) {
   EXPECT_EQ(TrimSpace("\u3000\u00a0 规章 \t"), "规章");
   EXPECT_EQ(TrimSpace("   "), "");
+}
+
+// The inline fast path must answer as the general trim does, whatever ends a text: every space
+// character, ASCII, CJK, full-width forms and characters whose last byte is one a space ends in.
+TEST(TrimSpace, FastPathAgreesWithTheGeneralTrim) {
+  const std::vector<std::string> pieces = {
+      " ", "\t", "\r", "\u00a0", "\u2000", "\u2003", "\u200b", "\u202f", "\u205f", "\u3000", "\ufeff",
+      "a", "7", "-", "规", "章", "（", "）", "，", "。", "\u00e0", "\u2010", "\u2014", "\u3001", "\u4e00",
+      "\u9fa0", "\uff10", "\u0100", "\u3280", "\u6c9f", "\u8b20", "\u5bbf", "\u2080", "\U0001F600"};
+  int checked = 0;
+  for (const std::string& a : pieces) {
+    for (const std::string& b : pieces) {
+      for (const std::string& c : pieces) {
+        std::string text = a + b + c;
+        ASSERT_EQ(TrimSpace(text), TrimSpaceSlow(text)) << "\"" << text << "\"";
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, static_cast<int>(pieces.size() * pieces.size() * pieces.size()));
+  EXPECT_EQ(TrimSpace("规章\u3000"), "规章");
+  EXPECT_EQ(TrimSpace("\u200b规章"), "规章");
 }
 
 TEST(CountCodepoints, CountsCodePointsNotBytes) {

@@ -95,11 +95,16 @@ class LineSplitter {
   }
 
   void AddCell(StreamLine* line, absl::string_view cell, int32_t line_no) {
+    AddCell(line, cell, line_no, ClassifyValue(cell));
+  }
+
+  // AddCell when the cell's value is known already.
+  void AddCell(StreamLine* line, absl::string_view cell, int32_t line_no, const CellValue& value) {
     ++line->cell_count;
     size_t offset = static_cast<size_t>(cell.data() - text_.data());
     StreamCell out;
     out.text = cell;
-    out.value = ClassifyValue(cell);
+    out.value = value;
     out.pos.line = line_no;
     out.pos.column = ColumnOf(offset);
     out.pos.byte_offset = static_cast<int64_t>(offset);
@@ -111,13 +116,14 @@ class LineSplitter {
   void AddField(StreamLine* line, absl::string_view field, int32_t line_no) {
     field = TrimSpace(field);
     if (field.empty()) return;
-    if (ClassifyValue(field).is_value()) {
-      AddCell(line, field, line_no);
+    CellValue value = ClassifyValue(field);
+    if (value.is_value()) {
+      AddCell(line, field, line_no, value);
       return;
     }
     // Most fields are labels or prose: split only when the field ends in a short value token.
     if (!EndsInValueToken(field)) {
-      AddCell(line, field, line_no);
+      AddCell(line, field, line_no, value);
       return;
     }
     // Space-separated tokens of the field.
@@ -146,7 +152,7 @@ class LineSplitter {
       --k;
     }
     if (!has_number || k == tokens_.size()) {
-      AddCell(line, field, line_no);
+      AddCell(line, field, line_no, value);
       return;
     }
     if (k > 0) {
