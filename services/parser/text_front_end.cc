@@ -102,13 +102,12 @@ class LineSplitter {
   void AddCell(StreamLine* line, absl::string_view cell, int32_t line_no, const CellValue& value) {
     ++line->cell_count;
     size_t offset = static_cast<size_t>(cell.data() - text_.data());
-    StreamCell out;
+    StreamCell& out = stream_->cells.emplace_back();  // built in place: no 88-byte copy
     out.text = cell;
     out.value = value;
     out.pos.line = line_no;
     out.pos.column = ColumnOf(offset);
     out.pos.byte_offset = static_cast<int64_t>(offset);
-    stream_->cells.push_back(out);
     ++cells_;
   }
 
@@ -162,9 +161,29 @@ class LineSplitter {
     for (size_t i = k; i < tokens_.size(); ++i) AddCell(line, tokens_[i], line_no);
   }
 
+  // False when the field's last character ends no value (ClassifyValue: a digit, a unit or a placeholder
+  // mark); most labels stop here.
+  static bool MayEndAValue(absl::string_view field) {
+    if (field.empty()) return false;
+    unsigned char last = static_cast<unsigned char>(field.back());
+    if (last < 0x80) return (last >= '0' && last <= '9') || last == '/' || last == '-' || last == '\\';
+    if (field.size() < 3) return false;
+    size_t pos = field.size() - 3;
+    char32_t cp = NextCodepoint(field, &pos);
+    if (pos != field.size()) return false;  // not a 3-byte character
+    static constexpr char32_t kEnds[] = {U'件', U'个', U'项', U'条', U'次', U'元', U'人', U'无', U'／', U'－',
+                                         U'—', U'–', U'―', U'−'};
+    if (cp >= 0xFF10 && cp <= 0xFF19) return true;  // full-width digits
+    for (char32_t e : kEnds) {
+      if (cp == e) return true;
+    }
+    return false;
+  }
+
   // True when the text after the field's last space (ASCII, NBSP or U+3000), within its last 48 bytes,
   // reads as a value.
   static bool EndsInValueToken(absl::string_view field) {
+    if (!MayEndAValue(field)) return false;
     size_t n = field.size();
     size_t limit = n > 48 ? n - 48 : 0;
     for (size_t i = n; i > limit; --i) {
