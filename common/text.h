@@ -79,8 +79,8 @@ inline size_t Find(absl::string_view haystack, absl::string_view needle, size_t 
       p = static_cast<const char*>(std::memchr(p, needle[2], static_cast<size_t>(end - p)));
       if (p == nullptr) break;
       const char* start = p - 2;
-      if (static_cast<size_t>(end - start) >= needle.size() &&
-          std::memcmp(start, needle.data(), needle.size()) == 0) {
+      if (start[0] == needle[0] && start[1] == needle[1] && static_cast<size_t>(end - start) >= needle.size() &&
+          std::memcmp(start + 3, needle.data() + 3, needle.size() - 3) == 0) {
         return static_cast<size_t>(start - begin);
       }
       ++p;

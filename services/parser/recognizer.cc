@@ -250,8 +250,10 @@ class Recognizer {
 
   std::optional<LabelMatch> ResolvePending(int32_t value_line, int32_t value_page) {
     // Concatenate the normalised tails of the last label cells, stopping at prose.
-    std::string tail;
-    std::vector<size_t> starts;  // offset of each cell in tail, from the first used cell
+    std::string& tail = tail_buffer_;  // reused from label to label
+    tail.clear();
+    std::vector<size_t>& starts = starts_buffer_;  // offset of each cell in tail, from the first used cell
+    starts.clear();
     size_t first = pending_.size();
     size_t bytes = 0;
     while (first > 0 && !pending_[first - 1].prose && bytes < 200) {
@@ -332,6 +334,7 @@ class Recognizer {
   void OpenRow(std::optional<LabelMatch> match, const StreamCell& first_value, int32_t line_no) {
     open_ = true;
     row_ = RawRow();
+    row_.values.reserve(8);  // table 三 rows hold 7 values, table 二 rows up to 4
     if (match) {
       row_.key = match->row->row_key;
       row_.table = match->row->table;
@@ -1110,6 +1113,8 @@ class Recognizer {
   Pos label_pos_;
   bool open_ = false;
   RawRow row_;
+  std::string tail_buffer_;            // ResolvePending's, kept for its capacity
+  std::vector<size_t> starts_buffer_;  // ResolvePending's, kept for its capacity
   std::vector<RawRow> rows_;
   absl::flat_hash_set<std::string> seen_keys_;
   std::string ambiguous_key_;

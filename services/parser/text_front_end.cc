@@ -60,8 +60,9 @@ class LineSplitter {
     size_t begin = 0;
     int32_t line_no = 0;
     while (begin <= text_.size()) {
-      size_t end = text_.find('\n', begin);
-      if (end == absl::string_view::npos) end = text_.size();
+      const void* newline = std::memchr(text_.data() + begin, '\n', text_.size() - begin);
+      size_t end = newline == nullptr ? text_.size()
+                                      : static_cast<size_t>(static_cast<const char*>(newline) - text_.data());
       ++line_no;
       absl::string_view line = text_.substr(begin, end - begin);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -382,13 +383,15 @@ class LineSplitter {
     out.pos.line = line_no;
     out.pos.byte_offset = static_cast<int64_t>(line_begin);
     out.text = trimmed;
+    // Word exports leave "[bookmark: _GoBack]" marks; most lines have none.
+    const bool marked = Find(line, "[bookmark:") != absl::string_view::npos;
     size_t field_begin = 0;
     while (field_begin <= line.size()) {
       size_t i = FindFieldEnd(line, field_begin);
       {
         absl::string_view field = line.substr(field_begin, i - field_begin);
         // Drop "[bookmark: _GoBack]" marks left by Word exports.
-        while (true) {
+        while (marked) {
           size_t mark = Find(field, "[bookmark:");
           if (mark == absl::string_view::npos) break;
           size_t close = field.find(']', mark);
@@ -400,7 +403,7 @@ class LineSplitter {
         field_begin = i + 1;
       }
     }
-    if (Find(out.text, "[bookmark:") != absl::string_view::npos && out.cell_count > 0) {
+    if (marked && Find(out.text, "[bookmark:") != absl::string_view::npos && out.cell_count > 0) {
       // The line's text starts after the mark, for heading detection.
       const StreamCell& first = stream_->cells[out.first_cell];
       out.text = TrimSpace(absl::string_view(first.text.data(),
