@@ -46,7 +46,7 @@ struct PendingLabel {
 
 // A row as read, before the template version is known.
 struct RawRow {
-  std::string key;  // row key prefix ("t3.granted"); empty for values with no label
+  absl::string_view key;  // row key prefix ("t3.granted"), a static string; empty for values with no label
   TableId table = TableId::kT3;
   std::vector<const StreamCell*> values;
   Pos label_pos;
@@ -759,8 +759,8 @@ class Recognizer {
   void AddDigitsNote(const RawRow& row, size_t expected, size_t readings) {
     ParseNote* note = report_->add_notes();
     note->set_kind(ParseNote::KIND_AMBIGUOUS_DIGITS);
-    note->set_table(row.key.substr(0, 2));
-    note->set_row_key(row.key == "t4" ? "" : row.key);
+    note->set_table(std::string(row.key.substr(0, 2)));
+    note->set_row_key(row.key == "t4" ? std::string() : std::string(row.key));
     for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
     note->set_expected_count(static_cast<int32_t>(expected));
     row.label_pos.ToProto(note->mutable_position());
@@ -783,8 +783,8 @@ class Recognizer {
   void AddCountNote(const RawRow& row, size_t expected, absl::string_view table_cn) {
     ParseNote* note = report_->add_notes();
     note->set_kind(ParseNote::KIND_ROW_VALUE_COUNT);
-    note->set_table(row.key.substr(0, 2));
-    note->set_row_key(row.key);
+    note->set_table(std::string(row.key.substr(0, 2)));
+    note->set_row_key(std::string(row.key));
     for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
     note->set_expected_count(static_cast<int32_t>(expected));
     row.label_pos.ToProto(note->mutable_position());
@@ -824,7 +824,7 @@ class Recognizer {
       return;
     }
     InitTables(version, report_);
-    absl::flat_hash_set<std::string> seen;
+    absl::flat_hash_set<absl::string_view> seen;  // static row keys
     for (RawRow& row : rows_) {  // the rows are not read again after this
       // In v2021 （六）其他处理 with numbers of its own is the subtotal of its three items.
       if (row.key == "t3.other_processing" && version == v1::TEMPLATE_VERSION_V2021) row.key = "t3.other_subtotal";
@@ -841,8 +841,8 @@ class Recognizer {
       if (spec == nullptr) {
         ParseNote* note = report_->add_notes();
         note->set_kind(ParseNote::KIND_UNREADABLE);
-        note->set_table(row.key.substr(0, 2));
-        note->set_row_key(row.key);
+        note->set_table(std::string(row.key.substr(0, 2)));
+        note->set_row_key(std::string(row.key));
         for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
         row.label_pos.ToProto(note->mutable_position());
         note->set_message(absl::StrCat(table_cn, "第 ", row.label_pos.line, " 行“", RowLabelOf(row.key),
@@ -859,8 +859,8 @@ class Recognizer {
       if (!seen.insert(row.key).second) {
         ParseNote* note = report_->add_notes();
         note->set_kind(ParseNote::KIND_DUPLICATE_ROW);
-        note->set_table(row.key.substr(0, 2));
-        note->set_row_key(row.key);
+        note->set_table(std::string(row.key.substr(0, 2)));
+        note->set_row_key(std::string(row.key));
         for (const StreamCell* v : row.values) note->add_values(std::string(v->text));
         row.label_pos.ToProto(note->mutable_position());
         note->set_message(absl::StrCat(table_cn, "“", spec->label, "”一行在第 ", row.label_pos.line,
@@ -937,8 +937,8 @@ class Recognizer {
   // (results sum, 勾稽关系) given the rows already read, until each row has one reading or nothing changes.
   void ResolveAmbiguousSplits() {
     const auto& cols = Table3Columns();
-    auto column_value = [&](const std::string& row_key, size_t col, const std::vector<int64_t>* values,
-                            const std::string& candidate_key) -> std::optional<int64_t> {
+    auto column_value = [&](absl::string_view row_key, size_t col, const std::vector<int64_t>* values,
+                            absl::string_view candidate_key) -> std::optional<int64_t> {
       if (row_key == candidate_key) return (*values)[col];
       for (const Ambiguous& a : ambiguous_) {
         if (a.row.key == row_key) return std::nullopt;  // still undecided
@@ -1116,7 +1116,7 @@ class Recognizer {
   std::string tail_buffer_;            // ResolvePending's, kept for its capacity
   std::vector<size_t> starts_buffer_;  // ResolvePending's, kept for its capacity
   std::vector<RawRow> rows_;
-  absl::flat_hash_set<std::string> seen_keys_;
+  absl::flat_hash_set<absl::string_view> seen_keys_;  // static row keys
   std::string ambiguous_key_;
   std::string ambiguous_rival_;
   struct Ambiguous {
