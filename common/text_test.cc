@@ -1,8 +1,12 @@
 #include "common/text.h"
 
+#include <utf8proc.h>
+
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -65,6 +69,48 @@ TEST(ValidateUtf8, AcceptsTextAndRejectsBadBytesWithTheirLine) {
   EXPECT_THAT(ValidateUtf8("\xe4\xb8"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("truncated")));
   EXPECT_THAT(ValidateUtf8("0123456789abcdef\n0123456789\x80"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 2")));
+}
+
+// ValidateUtf8's fast paths against utf8proc's decoder (with NUL refused, as the validator does), on
+// texts mixing CJK runs, ASCII runs and the sequences that need a closer look: overlong forms (E0 80..9F,
+// C0, C1), surrogates (ED A0..BF), truncated and stray continuation bytes, 4-byte sequences.
+TEST(ValidateUtf8, AgreesWithUtf8procOnMixedText) {
+  const std::vector<std::string> pieces = {
+      "一", "总体情况", "abc", "0123456789", "\n", "\xe0\xa0\x80", "\xe0\x9f\xbf", "\xed\x9f\xbf",
+      "\xed\xa0\x80", "\xef\xbf\xbf", "\xc2\xa0", "\xc1\xbf", "\xf0\x9f\x98\x80", "\xf4\x90\x80\x80",
+      "\xe4\xb8", "\xb8", "\xe4", std::string("\0", 1), "\xff", "ü"};
+  auto reference = [](const std::string& text) {
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+    utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(text.size());
+    while (left > 0) {
+      utf8proc_int32_t cp;
+      utf8proc_ssize_t used = utf8proc_iterate(p, left, &cp);
+      if (used <= 0 || cp == 0) return false;
+      p += used;
+      left -= used;
+    }
+    return true;
+  };
+  uint32_t state = 12345;
+  auto next = [&state]() {
+    state = state * 1103515245u + 12345u;
+    return (state >> 16) & 0x7fff;
+  };
+  int valid = 0, invalid = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    int count = 1 + static_cast<int>(next() % 12);
+    for (int k = 0; k < count; ++k) {
+      // Mostly valid CJK and ASCII, so that the bad pieces land inside long runs.
+      size_t pick = next() % (pieces.size() * 2);
+      text += pick < pieces.size() ? pieces[pick] : pieces[pick % 4];
+    }
+    bool want = reference(text);
+    ASSERT_EQ(ValidateUtf8(text).ok(), want) << "round " << round << ": " << absl::CHexEscape(text);
+    (want ? valid : invalid)++;
+  }
+  EXPECT_GT(valid, 1000);
+  EXPECT_GT(invalid, 1000);
 }
 
 TEST(TrimSpace, TrimsUnicodeSpaces) {
