@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -295,36 +296,88 @@ absl::string_view TrimSpaceSlow(absl::string_view text) {
   return text.substr(begin, end - begin);
 }
 
+namespace {
+
+// Collects a label's bytes in a small buffer and appends them to the string in a few calls instead of
+// one per character.
+class LabelSink {
+ public:
+  explicit LabelSink(std::string* out) : out_(out) {}
+  ~LabelSink() { Flush(); }
+  LabelSink(const LabelSink&) = delete;
+  LabelSink& operator=(const LabelSink&) = delete;
+
+  void Put(char c) {
+    if (n_ == sizeof(buf_)) Flush();
+    buf_[n_++] = c;
+  }
+  void Put3(const char* p) {
+    if (n_ + 3 > sizeof(buf_)) Flush();
+    std::memcpy(buf_ + n_, p, 3);
+    n_ += 3;
+  }
+  void PutCodepoint(char32_t cp) {
+    if (n_ + 4 > sizeof(buf_)) Flush();
+    if (cp < 0x80) {
+      buf_[n_++] = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      buf_[n_++] = static_cast<char>(0xC0 | (cp >> 6));
+      buf_[n_++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      buf_[n_++] = static_cast<char>(0xE0 | (cp >> 12));
+      buf_[n_++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      buf_[n_++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      buf_[n_++] = static_cast<char>(0xF0 | (cp >> 18));
+      buf_[n_++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      buf_[n_++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      buf_[n_++] = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  void Flush() {
+    out_->append(buf_, n_);
+    n_ = 0;
+  }
+
+ private:
+  std::string* out_;
+  char buf_[256];
+  size_t n_ = 0;
+};
+
+}  // namespace
+
 void AppendNormalizedLabel(absl::string_view text, std::string* out) {
+  const T2SMap& t2s = GetT2S();
+  LabelSink sink(out);
   size_t pos = 0;
   while (pos < text.size()) {
     unsigned char c = static_cast<unsigned char>(text[pos]);
     if (c < 0x80) {
       ++pos;
       if (c >= 'A' && c <= 'Z') {
-        out->push_back(static_cast<char>(c - 'A' + 'a'));
+        sink.Put(static_cast<char>(c - 'A' + 'a'));
       } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-        out->push_back(static_cast<char>(c));
+        sink.Put(static_cast<char>(c));
       }
       continue;
     }
     size_t here = pos;
     char32_t cp = NextCodepoint(text, &pos);
     if (cp >= 0x4E00 && cp <= 0x9FFF) {  // CJK unified ideographs: no NFKC change, maybe T→S.
-      char32_t simplified = ToSimplified(cp);
-      if (simplified == cp) {
-        out->append(text.data() + here, 3);  // the same character: its bytes as they are
+      if (!(t2s.cjk_bits[(cp - 0x4E00) / 64] & (uint64_t{1} << ((cp - 0x4E00) % 64)))) {
+        sink.Put3(text.data() + here);  // no simplified form: the character's bytes as they are
       } else {
-        AppendUtf8(simplified, out);
+        sink.PutCodepoint(ToSimplified(cp));
       }
       continue;
     }
     if (cp >= 0xFF01 && cp <= 0xFF5E) {  // full-width ASCII: NFKC gives the ASCII character
-      char c = static_cast<char>(cp - 0xFEE0);
-      if (c >= 'A' && c <= 'Z') {
-        out->push_back(static_cast<char>(c - 'A' + 'a'));
-      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-        out->push_back(c);
+      char a = static_cast<char>(cp - 0xFEE0);
+      if (a >= 'A' && a <= 'Z') {
+        sink.Put(static_cast<char>(a - 'A' + 'a'));
+      } else if ((a >= 'a' && a <= 'z') || (a >= '0' && a <= '9')) {
+        sink.Put(a);
       }
       continue;
     }
@@ -345,7 +398,7 @@ void AppendNormalizedLabel(absl::string_view text, std::string* out) {
       char32_t d = static_cast<char32_t>(buf[k]);
       if (!KeepCategory(utf8proc_category(static_cast<utf8proc_int32_t>(d)))) continue;
       if (d >= 'A' && d <= 'Z') d = d - 'A' + 'a';
-      AppendUtf8(ToSimplified(d), out);
+      sink.PutCodepoint(ToSimplified(d));
     }
   }
 }

@@ -36,6 +36,20 @@ TEST(NormalizeLabel, MapsTraditionalToSimplified) {
   EXPECT_EQ(NormalizeLabel("本機關不掌握相關政府信息"), "本机关不掌握相关政府信息");
 }
 
+// Labels longer than the normaliser's internal buffer come out whole: normalising a long text equals
+// normalising its parts one after another.
+TEST(NormalizeLabel, LongTextEqualsItsPartsNormalised) {
+  const std::vector<std::string> parts = {"規範性文件 ", "ＡＢＣ", "\u2f8f政许可", "（二）", "结转下年度继续办理", "x"};
+  std::string text, want;
+  for (int i = 0; i < 300; ++i) {
+    const std::string& part = parts[static_cast<size_t>(i) % parts.size()];
+    text += part;
+    want += NormalizeLabel(part);
+  }
+  ASSERT_GT(want.size(), 2000u);
+  EXPECT_EQ(NormalizeLabel(text), want);
+}
+
 TEST(NormalizeLabel, MapsKangxiRadicalsFromPdfExtraction) {
   // PDF text layers often hold Kangxi radicals (U+2F8F ⾏ for 行); NFKC maps them back.
   EXPECT_EQ(NormalizeLabel("\u2f8f政许可"), "行政许可");
