@@ -67,10 +67,27 @@ std::vector<Line> GroupLines(std::vector<Word> words) {
   return lines;
 }
 
+// Poppler builds its global state (the Unicode and font maps it reads from /usr/share/poppler, its iconv
+// modules) when a first document opens and tears it down when the last one closes, so a parser that opens
+// one PDF at a time paid for it on every PDF. One tiny document held for the life of the process keeps it.
+void KeepPopplerInitialised() {
+  static const poppler::document* keeper = [] {
+    static constexpr char kTinyPdf[] =
+        "%PDF-1.1\n"
+        "1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 3 3]>>endobj\n"
+        "trailer<</Root 1 0 R>>\n%%EOF\n";
+    return poppler::document::load_from_raw_data(kTinyPdf, static_cast<int>(sizeof(kTinyPdf) - 1));
+  }();
+  (void)keeper;
+}
+
 }  // namespace
 
 absl::StatusOr<CellStream> ReadPdf(absl::string_view bytes, const PdfFrontEndOptions& options) {
   poppler::set_debug_error_function(QuietPoppler, nullptr);
+  KeepPopplerInitialised();
   std::unique_ptr<poppler::document> doc(
       poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
   if (doc == nullptr) {
