@@ -532,7 +532,6 @@ absl::StatusOr<std::unique_ptr<JobStore>> OpenSqliteStore(const std::string& pat
   }
   sqlite3_busy_timeout(db, 10000);
   auto store = std::make_unique<SqliteStore>(db);
-  if (getenv("PS")) store->Exec((std::string("PRAGMA page_size=") + getenv("PS")).c_str()).IgnoreError();
   absl::Status schema = store->Exec(kSchema);
   if (!schema.ok()) return schema;
   absl::Status migrated = store->AddProgressCounters();
