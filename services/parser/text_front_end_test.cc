@@ -50,6 +50,41 @@ TEST(ReadText, PositionsAreLinesAndCodePointColumns) {
   EXPECT_EQ(value.pos.byte_offset, 8 + 12 + 1);
 }
 
+// Separators are found eight bytes at a time: a tab or '|' at any offset, and a field of any length around
+// the 8-byte steps, must split exactly as a plain scan would.
+TEST(ReadText, SplitsAtSeparatorsWhateverTheirOffset) {
+  for (int before = 0; before <= 20; ++before) {
+    for (char separator : {'\t', '|'}) {
+      std::string label(static_cast<size_t>(before), 'a');
+      // The stream's cells view the text, which must outlive them.
+      const std::string text =
+          label + "x" + separator + "12" + separator + "b" + std::string(static_cast<size_t>(20 - before), 'c') + "\n";
+      ASSERT_OK_AND_ASSIGN(CellStream s, ReadText(text));
+      current = &s;
+      ASSERT_FALSE(s.lines.empty());
+      EXPECT_EQ(Cells(s.lines[0]),
+                (std::vector<std::string>{label + "x", "12", "b" + std::string(static_cast<size_t>(20 - before), 'c')}))
+          << "separator after " << before + 1 << " bytes";
+    }
+  }
+}
+
+// A long line with two runs of five or more digits glued to Chinese text is read as run-together cells;
+// the digit screen skips eight bytes at a time, so the runs are placed at every offset.
+TEST(ReadText, FindsRunTogetherDigitsAtAnyOffset) {
+  for (int pad = 0; pad < 9; ++pad) {
+    const std::string text = std::string(static_cast<size_t>(pad), ' ') +
+                             "一、本年新收政府信息公开申请数量320000032二、上年结转政府信息公开申请数量100000001三、本年度办理结果\n";
+    ASSERT_OK_AND_ASSIGN(CellStream s, ReadText(text));
+    current = &s;
+    bool found = false;
+    for (const StreamLine& l : s.lines) {
+      for (const std::string& c : Cells(l)) found = found || c == "320000032";
+    }
+    EXPECT_TRUE(found) << "padding " << pad;
+  }
+}
+
 TEST(ReadText, RefusesMillionsOfCells) {
   std::string many;
   for (int i = 0; i < 2000; ++i) many += "0\t";
