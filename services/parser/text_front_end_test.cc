@@ -23,6 +23,19 @@ TEST(ReadText, SplitsTabsPipesAndTrailingNumbers) {
   EXPECT_EQ(Cells(s.lines[2]), (std::vector<std::string>{"一、本年新收", "3001", "53", "0"}));
 }
 
+// A trailing value is split off a label whatever it ends in: an ASCII or full-width digit, a unit; a lone
+// placeholder after a label is not a number and leaves the field whole.
+TEST(ReadText, SplitsTrailingValuesEndingInUnitsAndFullWidthDigits) {
+  const std::string text = "其他 5件\n行政强制 １２\n行政许可 —\n合计 3,001 元\n";
+  ASSERT_OK_AND_ASSIGN(CellStream s, ReadText(text));
+  current = &s;
+  ASSERT_GE(s.lines.size(), 4u);
+  EXPECT_EQ(Cells(s.lines[0]), (std::vector<std::string>{"其他", "5件"}));
+  EXPECT_EQ(Cells(s.lines[1]), (std::vector<std::string>{"行政强制", "１２"}));
+  EXPECT_EQ(Cells(s.lines[2]), (std::vector<std::string>{"行政许可 —"}));
+  EXPECT_EQ(Cells(s.lines[3]), (std::vector<std::string>{"合计 3,001 元"}));
+}
+
 TEST(ReadText, KeepsProseWhole) {
   ASSERT_OK_AND_ASSIGN(CellStream s, ReadText("2024 年，我镇公开信息 104 条。\n无\n"));
   current = &s;
