@@ -45,6 +45,11 @@ struct T2SMap {
       if (from >= 0x4E00 && from < 0xA000) cjk_bits[(from - 0x4E00) / 64] |= uint64_t{1} << ((from - 0x4E00) % 64);
     }
   }
+  // False for a CJK unified ideograph with no simplified form (most of them); true for other code points,
+  // which the pair table must be searched for.
+  bool MayHavePair(char32_t cp) const {
+    return !(cp >= 0x4E00 && cp < 0xA000) || (cjk_bits[(cp - 0x4E00) / 64] & (uint64_t{1} << ((cp - 0x4E00) % 64)));
+  }
 };
 
 const T2SMap& GetT2S() {
@@ -110,29 +115,37 @@ char32_t NextCodepointSlow(absl::string_view text, size_t* pos) {
   return cp;
 }
 
+namespace {
+
+// Writes the UTF-8 bytes of `cp` to `out` (room for 4) and returns how many.
+inline size_t EncodeUtf8(char32_t cp, char* out) {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+}  // namespace
+
 void AppendUtf8(char32_t cp, std::string* out) {
   char buf[4];
-  size_t n;
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-    return;
-  } else if (cp < 0x800) {
-    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
-    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
-    buf[0] = static_cast<char>(0xE0 | (cp >> 12));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 3;
-  } else {
-    buf[0] = static_cast<char>(0xF0 | (cp >> 18));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 4;
-  }
-  out->append(buf, n);
+  out->append(buf, EncodeUtf8(cp, buf));
 }
 
 namespace {
@@ -230,10 +243,7 @@ int64_t CountCodepoints(absl::string_view text) {
 
 char32_t ToSimplified(char32_t cp) {
   const T2SMap& map = GetT2S();
-  if (cp >= 0x4E00 && cp < 0xA000 &&
-      !(map.cjk_bits[(cp - 0x4E00) / 64] & (uint64_t{1} << ((cp - 0x4E00) % 64)))) {
-    return cp;
-  }
+  if (!map.MayHavePair(cp)) return cp;
   const auto& pairs = map.pairs;
   auto it = std::lower_bound(pairs.begin(), pairs.end(), std::make_pair(cp, char32_t{0}));
   if (it != pairs.end() && it->first == cp) return it->second;
@@ -318,21 +328,7 @@ class LabelSink {
   }
   void PutCodepoint(char32_t cp) {
     if (n_ + 4 > sizeof(buf_)) Flush();
-    if (cp < 0x80) {
-      buf_[n_++] = static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      buf_[n_++] = static_cast<char>(0xC0 | (cp >> 6));
-      buf_[n_++] = static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      buf_[n_++] = static_cast<char>(0xE0 | (cp >> 12));
-      buf_[n_++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      buf_[n_++] = static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      buf_[n_++] = static_cast<char>(0xF0 | (cp >> 18));
-      buf_[n_++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      buf_[n_++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      buf_[n_++] = static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    n_ += EncodeUtf8(cp, buf_ + n_);
   }
   void Flush() {
     out_->append(buf_, n_);
@@ -365,7 +361,7 @@ void AppendNormalizedLabel(absl::string_view text, std::string* out) {
     size_t here = pos;
     char32_t cp = NextCodepoint(text, &pos);
     if (cp >= 0x4E00 && cp <= 0x9FFF) {  // CJK unified ideographs: no NFKC change, maybe T→S.
-      if (!(t2s.cjk_bits[(cp - 0x4E00) / 64] & (uint64_t{1} << ((cp - 0x4E00) % 64)))) {
+      if (!t2s.MayHavePair(cp)) {
         sink.Put3(text.data() + here);  // no simplified form: the character's bytes as they are
       } else {
         sink.PutCodepoint(ToSimplified(cp));

@@ -161,12 +161,9 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
     result.mutable_findings()->Swap(checked.mutable_results(static_cast<int>(k))->mutable_findings());
   }
   std::vector<bool> written;
-  absl::StatusOr<std::vector<WorkItem>> stored = std::vector<WorkItem>();
-  if (running_) {
-    stored = store_->CompleteAndClaim(results, &written, options_.batch_size);  // one commit per batch
-  } else if (absl::Status completed = store_->Complete(results, &written); !completed.ok()) {
-    stored = completed;
-  }
+  // One commit per batch: the results, and the worker's next batch unless the engine is stopping.
+  absl::StatusOr<std::vector<WorkItem>> stored =
+      store_->CompleteAndClaim(results, &written, running_ ? options_.batch_size : 0);
   if (!stored.ok()) {
     *reason = absl::StrCat("job store: ", stored.status().message());
     return false;

@@ -322,11 +322,7 @@ class SqliteStore : public JobStore {
 
   absl::Status Complete(const std::vector<std::pair<WorkItem, wire::ReportResult>>& results,
                         std::vector<bool>* written) override {
-    std::vector<ResultRow> rows = ResultRows(results);
-    absl::MutexLock lock(&mu_);
-    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
-    GONGKAI_RETURN_IF_ERROR(CompleteLocked(results, rows, written));
-    return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
+    return CompleteAndClaim(results, written, 0).status();
   }
 
   absl::StatusOr<std::vector<WorkItem>> CompleteAndClaim(
@@ -336,7 +332,8 @@ class SqliteStore : public JobStore {
     absl::MutexLock lock(&mu_);
     if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
     GONGKAI_RETURN_IF_ERROR(CompleteLocked(results, rows, written));
-    std::vector<WorkItem> next = ClaimLocked(limit);
+    std::vector<WorkItem> next;
+    if (limit > 0) next = ClaimLocked(limit);
     if (!Exec("COMMIT").ok()) return Error("commit");
     return next;
   }

@@ -67,12 +67,14 @@ class JobStore {
   // A result's report stays serialised (wire.proto); the stored bytes read back as a gongkai.v1.ReportResult.
   virtual absl::Status Complete(const std::vector<std::pair<WorkItem, wire::ReportResult>>& results,
                                 std::vector<bool>* written = nullptr) = 0;
-  // Complete, then Claim(limit): the next batch of a worker that has just finished one. A store that can
-  // does both in one transaction (one commit per batch instead of two); a failed Complete claims nothing.
+  // Complete, then Claim(limit) unless `limit` is 0: the next batch of a worker that has just finished one.
+  // A store that can does both in one transaction (one commit per batch instead of two); a failed Complete
+  // claims nothing.
   virtual absl::StatusOr<std::vector<WorkItem>> CompleteAndClaim(
       const std::vector<std::pair<WorkItem, wire::ReportResult>>& results, std::vector<bool>* written, int limit) {
     absl::Status completed = Complete(results, written);
     if (!completed.ok()) return completed;
+    if (limit <= 0) return std::vector<WorkItem>();
     return Claim(limit);
   }
   // Puts every document left in work by a previous process back to pending. Returns how many.

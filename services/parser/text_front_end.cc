@@ -162,25 +162,6 @@ class LineSplitter {
     for (size_t i = k; i < tokens_.size(); ++i) AddCell(line, tokens_[i], line_no);
   }
 
-  // False when the field's last character ends no value (ClassifyValue: a digit, a unit or a placeholder
-  // mark); most labels stop here.
-  static bool MayEndAValue(absl::string_view field) {
-    if (field.empty()) return false;
-    unsigned char last = static_cast<unsigned char>(field.back());
-    if (last < 0x80) return (last >= '0' && last <= '9') || last == '/' || last == '-' || last == '\\';
-    if (field.size() < 3) return false;
-    size_t pos = field.size() - 3;
-    char32_t cp = NextCodepoint(field, &pos);
-    if (pos != field.size()) return false;  // not a 3-byte character
-    static constexpr char32_t kEnds[] = {U'件', U'个', U'项', U'条', U'次', U'元', U'人', U'无', U'／', U'－',
-                                         U'—', U'–', U'―', U'−'};
-    if (cp >= 0xFF10 && cp <= 0xFF19) return true;  // full-width digits
-    for (char32_t e : kEnds) {
-      if (cp == e) return true;
-    }
-    return false;
-  }
-
   // True when the text after the field's last space (ASCII, NBSP or U+3000), within its last 48 bytes,
   // reads as a value.
   static bool EndsInValueToken(absl::string_view field) {
@@ -387,23 +368,21 @@ class LineSplitter {
     const bool marked = Find(line, "[bookmark:") != absl::string_view::npos;
     size_t field_begin = 0;
     while (field_begin <= line.size()) {
-      size_t i = FindFieldEnd(line, field_begin);
-      {
-        absl::string_view field = line.substr(field_begin, i - field_begin);
-        // Drop "[bookmark: _GoBack]" marks left by Word exports.
-        while (marked) {
-          size_t mark = Find(field, "[bookmark:");
-          if (mark == absl::string_view::npos) break;
-          size_t close = field.find(']', mark);
-          if (close == absl::string_view::npos) break;
-          AddField(&out, field.substr(0, mark), line_no);
-          field = field.substr(close + 1);
-        }
-        AddField(&out, field, line_no);
-        field_begin = i + 1;
+      size_t end = FindFieldEnd(line, field_begin);
+      absl::string_view field = line.substr(field_begin, end - field_begin);
+      // Drop "[bookmark: _GoBack]" marks left by Word exports.
+      while (marked) {
+        size_t mark = Find(field, "[bookmark:");
+        if (mark == absl::string_view::npos) break;
+        size_t close = field.find(']', mark);
+        if (close == absl::string_view::npos) break;
+        AddField(&out, field.substr(0, mark), line_no);
+        field = field.substr(close + 1);
       }
+      AddField(&out, field, line_no);
+      field_begin = end + 1;
     }
-    if (marked && Find(out.text, "[bookmark:") != absl::string_view::npos && out.cell_count > 0) {
+    if (marked && out.cell_count > 0) {
       // The line's text starts after the mark, for heading detection.
       const StreamCell& first = stream_->cells[out.first_cell];
       out.text = TrimSpace(absl::string_view(first.text.data(),

@@ -1,13 +1,18 @@
 #include "services/parser/values.h"
 
+#include <bitset>
+
+#include "absl/types/span.h"
 #include "common/text.h"
 
 namespace gongkai::parser {
 namespace {
 
+// What a cell may hold besides a number: placeholders, and the units a number may carry.
+constexpr absl::string_view kPlaceholders[] = {"/", "／", "-", "－", "—", "——", "–", "―", "−", "无", "\\"};
+constexpr absl::string_view kUnits[] = {"件", "个", "项", "条", "次", "元", "万元", "人"};
+
 bool IsPlaceholder(absl::string_view s) {
-  static constexpr absl::string_view kPlaceholders[] = {
-      "/", "／", "-", "－", "—", "——", "–", "―", "−", "无", "\\"};
   for (absl::string_view p : kPlaceholders) {
     if (s == p) return true;
   }
@@ -95,7 +100,6 @@ CellValue ClassifyValue(absl::string_view cell) {
   // An optional unit and nothing else.
   absl::string_view rest = TrimSpace(cell.substr(pos));
   if (!rest.empty()) {
-    static constexpr absl::string_view kUnits[] = {"件", "个", "项", "条", "次", "元", "万元", "人"};
     bool unit = false;
     for (absl::string_view u : kUnits) {
       if (rest == u) unit = true;
@@ -115,6 +119,36 @@ CellValue ClassifyValue(absl::string_view cell) {
     out.integer = negative ? -int_part : int_part;
   }
   return out;
+}
+
+namespace {
+
+// Last code point of `text` (not empty).
+char32_t LastCodepoint(absl::string_view text) {
+  size_t start = text.size() - 1;
+  while (start > 0 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+  return NextCodepoint(text, &start);
+}
+
+// The characters a value can end in, one bit per BMP code point: ASCII and full-width digits, and the last
+// character of each placeholder and unit, worked out once from their lists.
+std::bitset<0x10000> MakeValueEnds() {
+  std::bitset<0x10000> ends;
+  for (char32_t d = '0'; d <= '9'; ++d) ends.set(d);
+  for (char32_t d = 0xFF10; d <= 0xFF19; ++d) ends.set(d);
+  for (const auto& list : {absl::MakeConstSpan(kPlaceholders), absl::MakeConstSpan(kUnits)}) {
+    for (absl::string_view word : list) ends.set(LastCodepoint(word));
+  }
+  return ends;
+}
+
+}  // namespace
+
+bool MayEndAValue(absl::string_view cell) {
+  static const std::bitset<0x10000>* const kEnds = new std::bitset<0x10000>(MakeValueEnds());
+  if (cell.empty()) return false;
+  char32_t last = LastCodepoint(cell);
+  return last < 0x10000 && kEnds->test(last);
 }
 
 }  // namespace gongkai::parser

@@ -26,6 +26,11 @@ struct CellValue {
 // Anything else (labels, prose, numbers of more than 18 digits) is kNotValue.
 CellValue ClassifyValue(absl::string_view cell);
 
+// False when no value ClassifyValue accepts could end in the cell's last character (a digit, a full-width
+// digit, the last character of a placeholder or a unit): a cheap screen before splitting trailing values
+// off a label.
+bool MayEndAValue(absl::string_view cell);
+
 }  // namespace gongkai::parser
 
 #endif  // GONGKAI_SERVICES_PARSER_VALUES_H_

@@ -46,5 +46,16 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"0万元", Kind::kInteger, 0},
                       Case{"12 件", Kind::kInteger, 12}));
 
+// The screen never turns away a cell ClassifyValue reads as a value: every non-empty case above that is a
+// value may end one; labels and prose ending in other characters may not.
+TEST(MayEndAValue, NeverRefusesAValue) {
+  for (const char* text : {"97", "517,645", "１２", "12件", "4068.208", "/", "／", "-", "－", "—", "——", "–", "―",
+                           "−", "无", "\\", "0万元", "12 件", "3个", "5项", "2条", "1次", "3元", "4人"}) {
+    ASSERT_TRUE(ClassifyValue(text).is_value()) << text;
+    EXPECT_TRUE(MayEndAValue(text)) << text;
+  }
+  for (const char* text : {"", "规章", "行政许可", "2024年", "（一）予以公开", "abc"}) EXPECT_FALSE(MayEndAValue(text)) << text;
+}
+
 }  // namespace
 }  // namespace gongkai::parser
