@@ -65,18 +65,41 @@ double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
 }
 
-std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vector<uint64_t>>& sets, int bands,
-                                                      int rows, double min_estimate) {
-  const int n_hashes = bands * rows;
-  std::vector<std::vector<uint64_t>> signatures(sets.size(), std::vector<uint64_t>(n_hashes, ~0ULL));
-  for (size_t d = 0; d < sets.size(); ++d) {
-    for (uint64_t shingle : sets[d]) {
-      for (int h = 0; h < n_hashes; ++h) {
-        uint64_t v = Mix(shingle ^ (0x5851F42D4C957F2DULL * static_cast<uint64_t>(h + 1)));
-        if (v < signatures[d][h]) signatures[d][h] = v;
+std::vector<uint64_t> Signature(const std::vector<uint64_t>& shingles, int n) {
+  // One permutation hashing (Li, Owen and Zhang 2012): one hash per shingle picks its bin and its rank in
+  // that bin, where classic MinHash computes n hashes per shingle (n times the work for the same estimate).
+  constexpr uint64_t kEmpty = ~0ULL;
+  std::vector<uint64_t> bins(static_cast<size_t>(n), kEmpty);
+  if (shingles.empty()) return bins;
+  const uint64_t count = static_cast<uint64_t>(n);
+  for (uint64_t shingle : shingles) {
+    uint64_t v = Mix(shingle ^ 0x5851F42D4C957F2DULL);
+    size_t bin = static_cast<size_t>(((v >> 32) * count) >> 32);
+    if (v < bins[bin]) bins[bin] = v;
+  }
+  // Optimal densification (Shrivastava 2017): an empty bin borrows the value of the first filled bin of its
+  // own fixed pseudo-random sequence of bins, so two sets agree on it with probability equal to their Jaccard.
+  std::vector<uint64_t> signature = bins;
+  for (size_t i = 0; i < bins.size(); ++i) {
+    if (bins[i] != kEmpty) continue;
+    for (uint64_t attempt = 1;; ++attempt) {
+      uint64_t r = Mix((static_cast<uint64_t>(i) << 32) ^ attempt);
+      size_t j = static_cast<size_t>(((r >> 32) * count) >> 32);
+      if (bins[j] != kEmpty) {
+        signature[i] = bins[j];
+        break;
       }
     }
   }
+  return signature;
+}
+
+std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vector<uint64_t>>& sets, int bands,
+                                                      int rows, double min_estimate) {
+  const int n_hashes = bands * rows;
+  std::vector<std::vector<uint64_t>> signatures;
+  signatures.reserve(sets.size());
+  for (const std::vector<uint64_t>& set : sets) signatures.push_back(Signature(set, n_hashes));
   std::vector<std::pair<size_t, size_t>> pairs;
   for (int b = 0; b < bands; ++b) {
     absl::flat_hash_map<uint64_t, std::vector<size_t>> buckets;

@@ -23,8 +23,13 @@ std::vector<uint64_t> Shingles(absl::string_view text, int k = 5);
 // |a ∩ b| / |a ∪ b| of two sorted shingle sets; 0 when both are empty.
 double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 
+// The MinHash signature of a shingle set: `n` values, one per bin of one permutation hashing, empty bins
+// densified, so that two sets' signatures agree at a position with probability equal to their Jaccard.
+// All entries are ~0 for an empty set. Deterministic.
+std::vector<uint64_t> Signature(const std::vector<uint64_t>& shingles, int n);
+
 // Pairs (i, j), i < j, of texts whose shingle sets probably have Jaccard >= about 0.5, found by MinHash
-// (`bands` × `rows` hash functions) and banding; the caller confirms each with Jaccard. Pairs whose MinHash
+// (Signature with `bands` × `rows` entries) and banding; the caller confirms each with Jaccard. Pairs whose MinHash
 // estimate of the similarity (the share of equal signature entries) is below `min_estimate` are dropped
 // first: reports sharing boilerplate land in the same buckets by the thousand, and the estimate costs 64
 // comparisons where Jaccard walks both sets. Deterministic.

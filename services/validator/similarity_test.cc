@@ -2,6 +2,7 @@
 
 #include "common/text.h"
 
+#include <cmath>
 #include <random>
 #include <set>
 
@@ -42,6 +43,69 @@ TEST(Similarity, BandingFindsNearDuplicatesAmongManyWithoutAllPairs) {
   EXPECT_EQ(found, planted);
   // Far fewer candidates than the 2 million pairs.
   EXPECT_LT(pairs.size(), 2000u);
+}
+
+// A random text of `n` code points over a 300-character alphabet.
+std::string RandomText(std::mt19937& rng, int n) {
+  std::string t;
+  for (int k = 0; k < n; ++k) AppendUtf8(0x4E00 + rng() % 300, &t);
+  return t;
+}
+
+TEST(Similarity, SignatureAgreementEstimatesJaccard) {
+  // Pairs of every size batch.copied sees (80 code points leave many bins empty, 1,500 fill them all), each
+  // sharing a varying part: over many pairs, the share of equal signature entries tracks the true Jaccard.
+  std::mt19937 rng(7);
+  for (int length : {80, 300, 1500}) {
+    double error_sum = 0, abs_error_sum = 0;
+    const int pairs = 300;
+    for (int p = 0; p < pairs; ++p) {
+      std::string a = RandomText(rng, length);
+      int kept = length * (50 + static_cast<int>(rng() % 50)) / 100;
+      std::string b = a.substr(0, static_cast<size_t>(kept) * 3) + RandomText(rng, length - kept);
+      auto sa = Shingles(a), sb = Shingles(b);
+      auto ga = Signature(sa, 64), gb = Signature(sb, 64);
+      ASSERT_EQ(ga.size(), 64u);
+      int equal = 0;
+      for (size_t i = 0; i < ga.size(); ++i) equal += ga[i] == gb[i];
+      double error = equal / 64.0 - Jaccard(sa, sb);
+      error_sum += error;
+      abs_error_sum += std::abs(error);
+    }
+    SCOPED_TRACE(absl::StrCat(length, " code points"));
+    EXPECT_LT(std::abs(error_sum / pairs), 0.02);  // unbiased
+    EXPECT_LT(abs_error_sum / pairs, 0.07);        // about one standard error of 64 hashes at J = 0.5
+  }
+  EXPECT_EQ(Signature(Shingles("一二三四五六七八九十"), 64), Signature(Shingles("一二三四五六七八九十"), 64));
+  EXPECT_EQ(Signature({}, 8), std::vector<uint64_t>(8, ~0ULL));
+}
+
+TEST(Similarity, ScreenKeepsEveryPairAboveTheThreshold) {
+  // batch.copied screens candidates at an estimate of 0.55 and flags Jaccard >= 0.8: no pair that close may be
+  // screened out, short narratives (most bins densified) included.
+  std::mt19937 rng(11);
+  std::vector<std::vector<uint64_t>> sets;
+  std::set<std::pair<size_t, size_t>> close;
+  for (int p = 0; p < 400; ++p) {
+    int length = 80 + static_cast<int>(rng() % 400);
+    std::string a = RandomText(rng, length);
+    // Change about one code point in 60 of the copy: Jaccard about 0.9.
+    std::string b;
+    size_t pos = 0;
+    while (pos < a.size()) {
+      char32_t c = NextCodepoint(a, &pos);
+      AppendUtf8(rng() % 60 == 0 ? 0x4E00 + 300 + rng() % 100 : c, &b);
+    }
+    sets.push_back(Shingles(a));
+    sets.push_back(Shingles(b));
+    if (Jaccard(sets[sets.size() - 2], sets.back()) >= 0.8) close.insert({sets.size() - 2, sets.size() - 1});
+  }
+  ASSERT_GT(close.size(), 300u);
+  std::set<std::pair<size_t, size_t>> found;
+  for (const auto& p : CandidatePairs(sets, 16, 4, 0.55)) {
+    if (close.count(p)) found.insert(p);
+  }
+  EXPECT_EQ(found, close);
 }
 
 }  // namespace
