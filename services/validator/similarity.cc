@@ -39,8 +39,18 @@ std::vector<uint64_t> Shingles(absl::string_view text, int k) {
   if (static_cast<int>(cps.size()) < k) return out;
   out.reserve(cps.size());
   for (size_t i = 0; i + k <= cps.size(); ++i) {
-    uint64_t h = 0;
-    for (int j = 0; j < k; ++j) h = Mix(h ^ cps[i + j]);
+    // Code points have 21 bits: three fit in one word, so a 5-shingle takes two mixing steps, not five.
+    uint64_t h = 0, word = 0;
+    int in_word = 0;
+    for (int j = 0; j < k; ++j) {
+      word = (word << 21) | cps[i + j];
+      if (++in_word == 3) {
+        h = Mix(h ^ word);
+        word = 0;
+        in_word = 0;
+      }
+    }
+    if (in_word > 0) h = Mix(h ^ word ^ (static_cast<uint64_t>(in_word) << 63));
     out.push_back(h);
   }
   std::sort(out.begin(), out.end());
