@@ -10,6 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "common/logging.h"
+#include "services/gateway/blob_codec.h"
 #include "services/gateway/store.h"
 #include "common/status_macros.h"
 
@@ -53,6 +55,12 @@ class Stmt {
   bool ok() const { return rc_ == SQLITE_OK; }
   Stmt& Bind(int i, absl::string_view text) {
     sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // Binds a serialised message, compressed when that makes it smaller (blob_codec.h).
+  Stmt& BindMessage(int i, absl::string_view serialized) {
+    std::string blob = PackBlob(serialized);
+    sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
     return *this;
   }
   Stmt& BindBlob(int i, const std::string& blob) {
@@ -163,7 +171,7 @@ class SqliteStore : public JobStore {
           if (dup.Step() == SQLITE_ROW) continue;
         }
         sqlite3_reset(insert.get());
-        insert.Bind(1, job_id).Bind(2, seq + 1).Bind(3, doc_id).BindBlob(4, documents[i].SerializeAsString());
+        insert.Bind(1, job_id).Bind(2, seq + 1).Bind(3, doc_id).BindMessage(4, documents[i].SerializeAsString());
         if (insert.Step() != SQLITE_DONE) {
           Exec("ROLLBACK").IgnoreError();  // the error being returned matters more
           return Error("store a document");
@@ -242,6 +250,7 @@ class SqliteStore : public JobStore {
       }
       Stmt keys(db_, "SELECT seq FROM documents WHERE status = 'pending' AND job = ? ORDER BY seq LIMIT ?");
       Stmt fetch(db_, "SELECT document, attempts FROM documents WHERE job = ? AND seq = ?");
+      std::vector<std::pair<WorkItem, std::string>> damaged;  // with why it cannot be read
       for (const std::string& job : jobs) {
         if (static_cast<int>(items.size()) >= limit) break;
         sqlite3_reset(keys.get());
@@ -255,11 +264,16 @@ class SqliteStore : public JobStore {
           WorkItem item;
           item.job_id = job;
           item.seq = seq;
-          item.document.ParseFromString(fetch.Blob(0));
           item.attempts = static_cast<int>(fetch.Int(1));
+          absl::StatusOr<std::string> document = UnpackBlob(fetch.Blob(0));
+          if (!document.ok() || !item.document.ParseFromString(*document)) {
+            damaged.emplace_back(std::move(item), document.ok() ? "not a gongkai.v1.Document" : document.status().message());
+            continue;
+          }
           items.push_back(std::move(item));
         }
       }
+      FailDamaged(damaged);
     }
     {
       Stmt u(db_, "UPDATE documents SET status = 'working', attempts = attempts + 1 WHERE job = ? AND seq = ?");
@@ -270,6 +284,28 @@ class SqliteStore : public JobStore {
       }
     }
     return items;
+  }
+
+  // Documents whose stored bytes cannot be read become failed results that say so (they are never
+  // retried: the same bytes would fail again, and a job must still end).
+  void FailDamaged(const std::vector<std::pair<WorkItem, std::string>>& damaged) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (damaged.empty()) return;
+    Stmt fail(db_, "UPDATE documents SET status = 'done', failed = 1, result = ?, document = NULL "
+                   "WHERE job = ? AND seq = ? AND status = 'pending'");
+    std::map<std::string, std::pair<int64_t, int64_t>> finished;
+    for (const auto& [item, why] : damaged) {
+      v1::ReportResult result;
+      result.set_error(absl::StrCat("the stored document ", item.seq, " of job ", item.job_id, " cannot be read: ", why));
+      Log(LogSeverity::kError, "a stored document cannot be read", {{"job", item.job_id}, {"seq", absl::StrCat(item.seq)}, {"error", why}});
+      sqlite3_reset(fail.get());
+      fail.BindMessage(1, result.SerializeAsString()).Bind(2, item.job_id).Bind(3, item.seq);
+      if (fail.Step() == SQLITE_DONE && sqlite3_changes(db_) == 1) {
+        ++finished[item.job_id].first;
+        ++finished[item.job_id].second;
+      }
+    }
+    CountFinished(finished);
+    for (const auto& [job, counts] : finished) MaybeFinish(job);
   }
 
   absl::Status Unclaim(const std::vector<WorkItem>& items) override {
@@ -303,7 +339,7 @@ class SqliteStore : public JobStore {
         result.set_document_id(item.document.metadata().document_id());
         result.set_error(absl::StrCat("not processed after ", item.attempts + 1, " attempts: ", reason));
         sqlite3_reset(fail.get());
-        fail.BindBlob(1, result.SerializeAsString()).Bind(2, item.job_id).Bind(3, item.seq);
+        fail.BindMessage(1, result.SerializeAsString()).Bind(2, item.job_id).Bind(3, item.seq);
         if (fail.Step() == SQLITE_DONE && sqlite3_changes(db_) == 1) {
           ++finished[item.job_id].first;
           ++finished[item.job_id].second;
@@ -351,7 +387,7 @@ class SqliteStore : public JobStore {
     for (size_t i = 0; i < results.size(); ++i) {
       const wire::ReportResult& result = results[i].second;
       ResultRow& row = rows[i];
-      row.blob = result.SerializeAsString();
+      row.blob = PackBlob(result.SerializeAsString());
       row.rules = ",";
       for (const v1::Finding& f : result.findings()) {
         if (f.outcome() != v1::OUTCOME_FAILED) continue;
@@ -482,7 +518,13 @@ class SqliteStore : public JobStore {
     }
     for (auto& [seq, blob] : rows) {
       v1::ReportResult result;
-      result.ParseFromString(blob);
+      absl::StatusOr<std::string> serialized = UnpackBlob(blob);
+      if (!serialized.ok() || !result.ParseFromString(*serialized)) {
+        // Listed all the same, saying what is wrong: a report is never silently dropped from the results.
+        result.Clear();
+        result.set_error(absl::StrCat("the stored result ", seq, " of job ", job_id, " cannot be read: ",
+                                      serialized.ok() ? "not a gongkai.v1.ReportResult" : serialized.status().message()));
+      }
       on_result(seq, std::move(result));
     }
     return absl::OkStatus();

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "common/schema.h"
 #include "services/gateway/store.h"
 
 namespace gongkai::gateway {
@@ -184,6 +185,69 @@ TEST_F(SqliteStoreTest, UnclaimedDocumentsKeepTheirAttempts) {
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].attempts, 1);
   EXPECT_EQ(store->Progress("me", job)->validated(), 0);
+}
+
+// What the store writes is compressed when that pays (blob_codec.h), blobs written plain by earlier stores
+// still read, and a blob that cannot be read makes a failed result that says so: the job still ends with
+// every document counted.
+TEST_F(SqliteStoreTest, BlobsAreCompressedPlainOnesStillReadAndDamagedOnesFailTheirDocument) {
+  auto store = *OpenSqliteStore(Path());
+  std::string job = *store->CreateJob("me");
+  v1::Document big = Doc("big");
+  for (int i = 0; i < 200; ++i) big.mutable_content()->append("一、总体情况。本年度共主动公开政府信息。\n");
+  std::vector<bool> added;
+  ASSERT_TRUE(store->AddDocuments("me", job, {big, Doc("plain"), Doc("damaged")}, &added).ok());
+  ASSERT_TRUE(store->Seal("me", job).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  auto blob_size = [&](const std::string& column, const std::string& doc_id) {
+    sqlite3_stmt* s = nullptr;
+    std::string sql = absl::StrCat("SELECT length(", column, ") FROM documents WHERE doc_id = ?");
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr);
+    sqlite3_bind_text(s, 1, doc_id.c_str(), -1, SQLITE_TRANSIENT);
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    return n;
+  };
+  EXPECT_LT(blob_size("document", "big") * 5, static_cast<int64_t>(big.ByteSizeLong()));
+  // "plain" as a store before compression wrote it; "damaged" a frame cut short.
+  auto set_document = [&](const std::string& doc_id, const std::string& blob) {
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, "UPDATE documents SET document = ? WHERE doc_id = ?", -1, &s, nullptr);
+    sqlite3_bind_blob(s, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, 2, doc_id.c_str(), -1, SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(s), SQLITE_DONE);
+    sqlite3_finalize(s);
+  };
+  v1::Document plain = Doc("plain");
+  plain.set_content(std::string(3000, 'x'));
+  set_document("plain", plain.SerializeAsString());
+  set_document("damaged", std::string("\x28\xB5\x2F\xFD\x20\x10", 6));
+  std::vector<WorkItem> items = *store->Claim(10);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].document.content(), big.content());
+  EXPECT_EQ(items[1].document.content(), plain.content());
+  v1::JobProgress p = *store->Progress("me", job);
+  EXPECT_EQ(p.failed(), 1);  // "damaged", at once
+  v1::AnnualReport report;
+  InitTables(v1::TEMPLATE_VERSION_V2021, &report);
+  std::vector<std::pair<WorkItem, wire::ReportResult>> results;
+  for (const WorkItem& item : items) {
+    wire::ReportResult r;
+    r.set_document_id(item.document.metadata().document_id());
+    r.set_report(report.SerializeAsString());
+    results.push_back({item, std::move(r)});
+  }
+  ASSERT_TRUE(store->Complete(results).ok());
+  EXPECT_LT(blob_size("result", "big") * 3, static_cast<int64_t>(report.ByteSizeLong()));
+  EXPECT_EQ(store->Progress("me", job)->state(), "done");
+  std::vector<v1::ReportResult> got;
+  ASSERT_TRUE(store->Results("me", job, ResultFilter(), [&](int64_t, v1::ReportResult r) { got.push_back(std::move(r)); }).ok());
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0].report().table3().cells_size(), 175);
+  EXPECT_EQ(got[0].report().table3().cells(0).key(), report.table3().cells(0).key());
+  EXPECT_NE(got[2].error().find("cannot be read"), std::string::npos) << got[2].error();
+  sqlite3_close(db);
 }
 
 }  // namespace
