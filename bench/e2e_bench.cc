@@ -1,7 +1,9 @@
 // End-to-end batch throughput through the real services on loopback (parser, validator, aggregator,
 // gateway in this process, as `gongkai local` runs them), beside this machine's raw gRPC unary and
 // streaming round trips with the same payload size, measured in the same run.
-//   build/bench/e2e_bench [reports=10000] [workers=16] [batch_size=16]
+//   build/bench/e2e_bench [reports=10000] [workers=16] [batch_size=16] [reference_seconds=3]
+// reference_seconds 0 skips the raw-gRPC reference: under callgrind, for instruction counts that do not
+// depend on how fast the machine was.
 #include <sys/resource.h>
 
 #include <chrono>
@@ -89,6 +91,7 @@ int main(int argc, char** argv) {
   int n = argc > 1 ? std::atoi(argv[1]) : 10000;
   int workers = argc > 2 ? std::atoi(argv[2]) : 16;
   int batch_size = argc > 3 ? std::atoi(argv[3]) : 16;
+  int reference_seconds = argc > 4 ? std::atoi(argv[4]) : 3;
   // 100 distinct consistent reports, rendered as pasted text (a seed-sized document each).
   std::vector<std::string> texts;
   size_t payload = 0;
@@ -111,7 +114,7 @@ int main(int argc, char** argv) {
   msg.set_payload(std::string(payload, 'x'));
   auto t0 = std::chrono::steady_clock::now();
   int unary = 0;
-  while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3)) {
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(reference_seconds)) {
     grpc::ClientContext c;
     bench::EchoMessage out;
     echo_stub->Ping(&c, msg, &out);
@@ -124,7 +127,7 @@ int main(int argc, char** argv) {
     grpc::ClientContext c;
     auto stream = echo_stub->Stream(&c);
     bench::EchoMessage out;
-    while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3)) {
+    while (std::chrono::steady_clock::now() - t0 < std::chrono::seconds(reference_seconds)) {
       stream->Write(msg);
       stream->Read(&out);
       ++streamed;

@@ -222,7 +222,7 @@ TEST_F(SqliteStoreTest, BlobsAreCompressedPlainOnesStillReadAndDamagedOnesFailTh
   v1::Document plain = Doc("plain");
   plain.set_content(std::string(3000, 'x'));
   set_document("plain", plain.SerializeAsString());
-  set_document("damaged", std::string("\x28\xB5\x2F\xFD\x20\x10", 6));
+  set_document("damaged", std::string("\x04LZ4\x00\x10\x00\x00\xff\xff", 10));
   std::vector<WorkItem> items = *store->Claim(10);
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].document.content(), big.content());
