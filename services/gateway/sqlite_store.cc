@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
@@ -47,11 +48,55 @@ int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// A prepared statement that finalizes itself.
+// Prepared statements kept for reuse, a free list per SQL text: preparing a statement costs more than
+// running most of the store's. Used under the store's lock only.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  ~StatementCache() { Clear(); }
+
+  // A statement for `sql`, prepared now or reused; *rc is sqlite3_prepare_v2's result.
+  sqlite3_stmt* Take(const char* sql, int* rc) {
+    std::vector<sqlite3_stmt*>& free = free_[sql];
+    if (!free.empty()) {
+      sqlite3_stmt* stmt = free.back();
+      free.pop_back();
+      *rc = SQLITE_OK;
+      return stmt;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    *rc = sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr);
+    return stmt;
+  }
+
+  // Takes back a statement from Take, reset and unbound (so it holds no lock and no caller's data).
+  void Give(const char* sql, sqlite3_stmt* stmt) {
+    if (stmt == nullptr) return;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    free_[sql].push_back(stmt);
+  }
+
+  // Finalizes every kept statement (before the database closes).
+  void Clear() {
+    for (auto& [sql, free] : free_) {
+      for (sqlite3_stmt* stmt : free) sqlite3_finalize(stmt);
+    }
+    free_.clear();
+  }
+
+ private:
+  sqlite3* db_;
+  absl::flat_hash_map<std::string, std::vector<sqlite3_stmt*>> free_;
+};
+
+// A prepared statement for one use, taken from the cache and given back to it.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(StatementCache* cache, const char* sql) : cache_(cache), sql_(sql) { stmt_ = cache->Take(sql, &rc_); }
+  ~Stmt() { cache_->Give(sql_, stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
   bool ok() const { return rc_ == SQLITE_OK; }
   Stmt& Bind(int i, absl::string_view text) {
     sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -84,14 +129,26 @@ class Stmt {
   sqlite3_stmt* get() { return stmt_; }
 
  private:
+  StatementCache* cache_;
+  const char* sql_;
   sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
+  int rc_ = SQLITE_OK;
 };
 
 class SqliteStore : public JobStore {
  public:
-  explicit SqliteStore(sqlite3* db) : db_(db) {}
-  ~SqliteStore() override { sqlite3_close(db_); }
+  explicit SqliteStore(sqlite3* db) : db_(db), statements_(db) {}
+  ~SqliteStore() override {
+    statements_.Clear();  // a database with statements left open does not close
+    sqlite3_close(db_);
+  }
+
+  // Runs one statement that returns no rows (BEGIN, COMMIT, ROLLBACK), prepared once.
+  absl::Status Run(const char* sql) {
+    Stmt s(&statements_, sql);
+    if (!s.ok() || s.Step() != SQLITE_DONE) return absl::InternalError(absl::StrCat(sql, ": ", sqlite3_errmsg(db_)));
+    return absl::OkStatus();
+  }
 
   absl::Status Exec(const char* sql) {
     char* error = nullptr;
@@ -112,7 +169,7 @@ class SqliteStore : public JobStore {
     static std::atomic<uint64_t> counter{0};
     std::mt19937_64 rng(static_cast<uint64_t>(NowMs()) ^ (counter++ << 20));
     std::string id = absl::StrFormat("job-%d-%016x", NowMs(), rng());
-    Stmt s(db_, "INSERT INTO jobs(id, caller, state, created) VALUES(?, ?, 'open', ?)");
+    Stmt s(&statements_, "INSERT INTO jobs(id, caller, state, created) VALUES(?, ?, 'open', ?)");
     s.Bind(1, id).Bind(2, caller).Bind(3, NowMs());
     if (s.Step() != SQLITE_DONE) return Error("create job");
     return id;
@@ -120,7 +177,7 @@ class SqliteStore : public JobStore {
 
   // The job's state when it is the caller's.
   absl::StatusOr<std::string> StateOf(absl::string_view caller, absl::string_view job_id) {
-    Stmt s(db_, "SELECT state, caller FROM jobs WHERE id = ?");
+    Stmt s(&statements_, "SELECT state, caller FROM jobs WHERE id = ?");
     s.Bind(1, job_id);
     if (s.Step() != SQLITE_ROW || s.Text(1) != caller) {
       return absl::NotFoundError(absl::StrCat("no job ", job_id, " of this caller"));
@@ -145,24 +202,24 @@ class SqliteStore : public JobStore {
       return absl::FailedPreconditionError(absl::StrCat("job ", job_id, " is ", *state, "; it takes no more documents"));
     }
     {
-      Stmt sealed(db_, "SELECT sealed FROM jobs WHERE id = ?");
+      Stmt sealed(&statements_, "SELECT sealed FROM jobs WHERE id = ?");
       sealed.Bind(1, job_id);
       if (sealed.Step() == SQLITE_ROW && sealed.Int(0)) {
         return absl::FailedPreconditionError(absl::StrCat("job ", job_id, " is sealed; it takes no more documents"));
       }
     }
     added->assign(documents.size(), false);
-    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
+    if (!Run("BEGIN IMMEDIATE").ok()) return Error("begin");
     int64_t seq = 0;
     {
-      Stmt next(db_, "SELECT next_seq FROM jobs WHERE id = ?");
+      Stmt next(&statements_, "SELECT next_seq FROM jobs WHERE id = ?");
       next.Bind(1, job_id);
       if (next.Step() == SQLITE_ROW) seq = next.Int(0);
     }
     {
       // "doc_id != ''" lets SQLite use the partial unique index; without it every lookup scans the job.
-      Stmt dup(db_, "SELECT 1 FROM documents WHERE job = ? AND doc_id = ? AND doc_id != ''");
-      Stmt insert(db_, "INSERT OR IGNORE INTO documents(job, seq, doc_id, document, status) VALUES(?, ?, ?, ?, 'pending')");
+      Stmt dup(&statements_, "SELECT 1 FROM documents WHERE job = ? AND doc_id = ? AND doc_id != ''");
+      Stmt insert(&statements_, "INSERT OR IGNORE INTO documents(job, seq, doc_id, document, status) VALUES(?, ?, ?, ?, 'pending')");
       for (size_t i = 0; i < documents.size(); ++i) {
         const std::string& doc_id = documents[i].metadata().document_id();
         if (!doc_id.empty()) {
@@ -173,7 +230,7 @@ class SqliteStore : public JobStore {
         sqlite3_reset(insert.get());
         insert.Bind(1, job_id).Bind(2, seq + 1).Bind(3, doc_id).BindMessage(4, documents[i].SerializeAsString());
         if (insert.Step() != SQLITE_DONE) {
-          Exec("ROLLBACK").IgnoreError();  // the error being returned matters more
+          Run("ROLLBACK").IgnoreError();  // the error being returned matters more
           return Error("store a document");
         }
         if (sqlite3_changes(db_) == 1) {
@@ -183,22 +240,22 @@ class SqliteStore : public JobStore {
       }
     }
     {
-      Stmt update(db_, "UPDATE jobs SET next_seq = ?, state = CASE WHEN state = 'open' THEN 'running' ELSE state END, "
+      Stmt update(&statements_, "UPDATE jobs SET next_seq = ?, state = CASE WHEN state = 'open' THEN 'running' ELSE state END, "
                        "started_ms = COALESCE(started_ms, ?) WHERE id = ?");
       update.Bind(1, seq).Bind(2, NowMs()).Bind(3, job_id);
       if (update.Step() != SQLITE_DONE) {
-        Exec("ROLLBACK").IgnoreError();  // the error being returned matters more
+        Run("ROLLBACK").IgnoreError();  // the error being returned matters more
         return Error("number the documents");
       }
     }
-    return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
+    return Run("COMMIT").ok() ? absl::OkStatus() : Error("commit");
   }
 
   absl::Status SetFlag(absl::string_view caller, absl::string_view job_id, const char* sql) {
     absl::MutexLock lock(&mu_);
     absl::StatusOr<std::string> state = StateOf(caller, job_id);
     if (!state.ok()) return state.status();
-    Stmt s(db_, sql);
+    Stmt s(&statements_, sql);
     s.Bind(1, job_id);
     if (s.Step() != SQLITE_DONE) return Error("update job");
     MaybeFinish(job_id);
@@ -213,7 +270,7 @@ class SqliteStore : public JobStore {
     absl::Status s = SetFlag(caller, job_id, "UPDATE jobs SET state = 'cancelled', sealed = 1 WHERE id = ? AND state != 'done'");
     if (!s.ok()) return s;
     absl::MutexLock lock(&mu_);
-    Stmt drop(db_, "UPDATE documents SET status = 'cancelled', document = NULL WHERE job = ? AND status IN ('pending', 'working')");
+    Stmt drop(&statements_, "UPDATE documents SET status = 'cancelled', document = NULL WHERE job = ? AND status IN ('pending', 'working')");
     drop.Bind(1, job_id);
     drop.Step();
     return absl::OkStatus();
@@ -221,20 +278,20 @@ class SqliteStore : public JobStore {
 
   // A sealed job with nothing left to do is done.
   void MaybeFinish(absl::string_view job_id) {
-    Stmt s(db_, "UPDATE jobs SET state = 'done' WHERE id = ? AND sealed = 1 AND state = 'running' AND NOT EXISTS "
+    Stmt s(&statements_, "UPDATE jobs SET state = 'done' WHERE id = ? AND sealed = 1 AND state = 'running' AND NOT EXISTS "
                 "(SELECT 1 FROM documents WHERE job = ? AND status IN ('pending', 'working'))");
     s.Bind(1, job_id).Bind(2, job_id);
     s.Step();
-    Stmt e(db_, "UPDATE jobs SET state = 'done' WHERE id = ? AND sealed = 1 AND state = 'open'");
+    Stmt e(&statements_, "UPDATE jobs SET state = 'done' WHERE id = ? AND sealed = 1 AND state = 'open'");
     e.Bind(1, job_id);
     e.Step();
   }
 
   absl::StatusOr<std::vector<WorkItem>> Claim(int limit) override {
     absl::MutexLock lock(&mu_);
-    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
+    if (!Run("BEGIN IMMEDIATE").ok()) return Error("begin");
     std::vector<WorkItem> items = ClaimLocked(limit);
-    if (!Exec("COMMIT").ok()) return Error("commit");
+    if (!Run("COMMIT").ok()) return Error("commit");
     return items;
   }
 
@@ -245,11 +302,11 @@ class SqliteStore : public JobStore {
       // Keys first, through the status index (no blob is read to choose), then each document by its key.
       std::vector<std::string> jobs;
       {
-        Stmt j(db_, "SELECT id FROM jobs WHERE state = 'running' ORDER BY created");
+        Stmt j(&statements_, "SELECT id FROM jobs WHERE state = 'running' ORDER BY created");
         while (j.Step() == SQLITE_ROW) jobs.push_back(j.Text(0));
       }
-      Stmt keys(db_, "SELECT seq FROM documents WHERE status = 'pending' AND job = ? ORDER BY seq LIMIT ?");
-      Stmt fetch(db_, "SELECT document, attempts FROM documents WHERE job = ? AND seq = ?");
+      Stmt keys(&statements_, "SELECT seq FROM documents WHERE status = 'pending' AND job = ? ORDER BY seq LIMIT ?");
+      Stmt fetch(&statements_, "SELECT document, attempts FROM documents WHERE job = ? AND seq = ?");
       std::vector<std::pair<WorkItem, std::string>> damaged;  // with why it cannot be read
       for (const std::string& job : jobs) {
         if (static_cast<int>(items.size()) >= limit) break;
@@ -276,7 +333,7 @@ class SqliteStore : public JobStore {
       FailDamaged(damaged);
     }
     {
-      Stmt u(db_, "UPDATE documents SET status = 'working', attempts = attempts + 1 WHERE job = ? AND seq = ?");
+      Stmt u(&statements_, "UPDATE documents SET status = 'working', attempts = attempts + 1 WHERE job = ? AND seq = ?");
       for (const WorkItem& item : items) {
         sqlite3_reset(u.get());
         u.Bind(1, item.job_id).Bind(2, item.seq);
@@ -290,7 +347,7 @@ class SqliteStore : public JobStore {
   // retried: the same bytes would fail again, and a job must still end).
   void FailDamaged(const std::vector<std::pair<WorkItem, std::string>>& damaged) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (damaged.empty()) return;
-    Stmt fail(db_, "UPDATE documents SET status = 'done', failed = 1, result = ?, document = NULL "
+    Stmt fail(&statements_, "UPDATE documents SET status = 'done', failed = 1, result = ?, document = NULL "
                    "WHERE job = ? AND seq = ? AND status = 'pending'");
     std::map<std::string, std::pair<int64_t, int64_t>> finished;
     for (const auto& [item, why] : damaged) {
@@ -310,27 +367,27 @@ class SqliteStore : public JobStore {
 
   absl::Status Unclaim(const std::vector<WorkItem>& items) override {
     absl::MutexLock lock(&mu_);
-    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
-    Stmt back(db_, "UPDATE documents SET status = 'pending', attempts = MAX(attempts - 1, 0) "
+    if (!Run("BEGIN IMMEDIATE").ok()) return Error("begin");
+    Stmt back(&statements_, "UPDATE documents SET status = 'pending', attempts = MAX(attempts - 1, 0) "
                    "WHERE job = ? AND seq = ? AND status = 'working'");
     for (const WorkItem& item : items) {
       sqlite3_reset(back.get());
       back.Bind(1, item.job_id).Bind(2, item.seq);
       if (back.Step() != SQLITE_DONE) {
-        Exec("ROLLBACK").IgnoreError();
+        Run("ROLLBACK").IgnoreError();
         return Error("unclaim");
       }
     }
-    if (!Exec("COMMIT").ok()) return Error("commit");
+    if (!Run("COMMIT").ok()) return Error("commit");
     return absl::OkStatus();
   }
 
   absl::Status Release(const std::vector<WorkItem>& items, int max_attempts, absl::string_view reason) override {
     absl::MutexLock lock(&mu_);
-    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
-    Stmt fail(db_, "UPDATE documents SET status = 'done', failed = 1, result = ?, document = NULL "
+    if (!Run("BEGIN IMMEDIATE").ok()) return Error("begin");
+    Stmt fail(&statements_, "UPDATE documents SET status = 'done', failed = 1, result = ?, document = NULL "
                    "WHERE job = ? AND seq = ? AND status = 'working'");
-    Stmt retry(db_, "UPDATE documents SET status = 'pending' WHERE job = ? AND seq = ? AND status = 'working'");
+    Stmt retry(&statements_, "UPDATE documents SET status = 'pending' WHERE job = ? AND seq = ? AND status = 'working'");
     std::set<std::string> jobs;
     std::map<std::string, std::pair<int64_t, int64_t>> finished;  // job -> (done, failed) newly
     for (const WorkItem& item : items) {
@@ -353,7 +410,7 @@ class SqliteStore : public JobStore {
     }
     CountFinished(finished);
     for (const std::string& job : jobs) MaybeFinish(job);
-    return Exec("COMMIT").ok() ? absl::OkStatus() : Error("commit");
+    return Run("COMMIT").ok() ? absl::OkStatus() : Error("commit");
   }
 
   absl::Status Complete(const std::vector<std::pair<WorkItem, wire::ReportResult>>& results,
@@ -366,11 +423,11 @@ class SqliteStore : public JobStore {
       int limit) override {
     std::vector<ResultRow> rows = ResultRows(results);
     absl::MutexLock lock(&mu_);
-    if (!Exec("BEGIN IMMEDIATE").ok()) return Error("begin");
+    if (!Run("BEGIN IMMEDIATE").ok()) return Error("begin");
     GONGKAI_RETURN_IF_ERROR(CompleteLocked(results, rows, written));
     std::vector<WorkItem> next;
     if (limit > 0) next = ClaimLocked(limit);
-    if (!Exec("COMMIT").ok()) return Error("commit");
+    if (!Run("COMMIT").ok()) return Error("commit");
     return next;
   }
 
@@ -406,7 +463,7 @@ class SqliteStore : public JobStore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (written != nullptr) written->assign(results.size(), false);
     // Only a document still in work is completed: a result is written once, whatever happens.
-    Stmt u(db_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
+    Stmt u(&statements_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
                 "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
     std::map<std::pair<std::string, std::string>, int64_t> counts;  // (job, rule) -> reports newly failing it
     std::map<std::string, std::pair<int64_t, int64_t>> finished;     // job -> (done, failed) newly
@@ -422,7 +479,7 @@ class SqliteStore : public JobStore {
           .Bind(6, item.job_id)
           .Bind(7, item.seq);
       if (u.Step() != SQLITE_DONE) {
-        Exec("ROLLBACK").IgnoreError();  // the error being returned matters more
+        Run("ROLLBACK").IgnoreError();  // the error being returned matters more
         return Error("store a result");
       }
       bool now = sqlite3_changes(db_) == 1;
@@ -434,7 +491,7 @@ class SqliteStore : public JobStore {
       if (written != nullptr) (*written)[i] = now;
       jobs.insert(item.job_id);
     }
-    Stmt c(db_, "INSERT INTO rule_counts(job, rule, count) VALUES(?, ?, ?) "
+    Stmt c(&statements_, "INSERT INTO rule_counts(job, rule, count) VALUES(?, ?, ?) "
                 "ON CONFLICT(job, rule) DO UPDATE SET count = count + excluded.count");
     for (const auto& [key, n] : counts) {
       sqlite3_reset(c.get());
@@ -448,7 +505,7 @@ class SqliteStore : public JobStore {
 
   absl::StatusOr<int64_t> RecoverInterrupted() override {
     absl::MutexLock lock(&mu_);
-    Stmt s(db_, "UPDATE documents SET status = 'pending' WHERE status = 'working'");
+    Stmt s(&statements_, "UPDATE documents SET status = 'pending' WHERE status = 'working'");
     if (s.Step() != SQLITE_DONE) return Error("recover");
     return sqlite3_changes(db_);
   }
@@ -457,7 +514,7 @@ class SqliteStore : public JobStore {
     v1::JobProgress p;
     p.set_job_id(std::string(job_id));
     // One row: the counters are kept with every status change, in the same transaction.
-    Stmt j(db_, "SELECT state, started_ms, next_seq, done_count, failed_count FROM jobs WHERE id = ?");
+    Stmt j(&statements_, "SELECT state, started_ms, next_seq, done_count, failed_count FROM jobs WHERE id = ?");
     j.Bind(1, job_id);
     if (j.Step() != SQLITE_ROW) return absl::NotFoundError(absl::StrCat("no job ", job_id));
     p.set_state(j.Text(0));
@@ -467,7 +524,7 @@ class SqliteStore : public JobStore {
     p.set_parsed(done - failed);
     p.set_failed(failed);
     p.set_validated(done - failed);
-    Stmt r(db_, "SELECT rule, count FROM rule_counts WHERE job = ?");
+    Stmt r(&statements_, "SELECT rule, count FROM rule_counts WHERE job = ?");
     r.Bind(1, job_id);
     while (r.Step() == SQLITE_ROW) (*p.mutable_rule_counts())[r.Text(0)] = r.Int(1);
     if (started > 0 && done > 0 && p.state() == "running") {
@@ -487,7 +544,7 @@ class SqliteStore : public JobStore {
   absl::StatusOr<std::vector<v1::JobProgress>> List(absl::string_view caller) override {
     absl::MutexLock lock(&mu_);
     std::vector<std::string> ids;
-    Stmt s(db_, "SELECT id FROM jobs WHERE caller = ? ORDER BY created");
+    Stmt s(&statements_, "SELECT id FROM jobs WHERE caller = ? ORDER BY created");
     s.Bind(1, caller);
     while (s.Step() == SQLITE_ROW) ids.push_back(s.Text(0));
     std::vector<v1::JobProgress> out;
@@ -509,7 +566,7 @@ class SqliteStore : public JobStore {
                      : filter.min_severity == v1::SEVERITY_WARNING ? 2
                      : filter.min_severity == v1::SEVERITY_INFO    ? 1
                                                                    : 0;
-      Stmt s(db_, "SELECT seq, result FROM documents WHERE job = ? AND status = 'done' AND seq > ? "
+      Stmt s(&statements_, "SELECT seq, result FROM documents WHERE job = ? AND status = 'done' AND seq > ? "
                   "AND COALESCE(max_severity, 0) >= ? AND (? = '' OR rules LIKE '%,' || ? || ',%') "
                   "AND (? = '' OR region LIKE ? || '%') ORDER BY seq LIMIT ?");
       s.Bind(1, job_id).Bind(2, filter.after_seq).Bind(3, min_rank).Bind(4, filter.rule_id).Bind(5, filter.rule_id);
@@ -533,7 +590,7 @@ class SqliteStore : public JobStore {
   // A store written before jobs kept their progress counters gets them, counted once from its documents.
   absl::Status AddProgressCounters() {
     absl::MutexLock lock(&mu_);
-    Stmt info(db_, "SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'done_count'");
+    Stmt info(&statements_, "SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'done_count'");
     if (info.Step() == SQLITE_ROW) return absl::OkStatus();
     return Exec(
         "BEGIN IMMEDIATE;"
@@ -547,7 +604,7 @@ class SqliteStore : public JobStore {
  private:
   // Adds newly finished documents to their jobs' progress counters (inside the caller's transaction).
   void CountFinished(const std::map<std::string, std::pair<int64_t, int64_t>>& done_failed_by_job) {
-    Stmt u(db_, "UPDATE jobs SET done_count = done_count + ?, failed_count = failed_count + ? WHERE id = ?");
+    Stmt u(&statements_, "UPDATE jobs SET done_count = done_count + ?, failed_count = failed_count + ? WHERE id = ?");
     for (const auto& [job, n] : done_failed_by_job) {
       sqlite3_reset(u.get());
       u.Bind(1, n.first).Bind(2, n.second).Bind(3, job);
@@ -557,6 +614,7 @@ class SqliteStore : public JobStore {
 
   absl::Mutex mu_;
   sqlite3* db_;
+  StatementCache statements_;
 };
 
 }  // namespace
