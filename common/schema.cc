@@ -1,6 +1,7 @@
 #include "common/schema.h"
 
-#include "absl/container/flat_hash_map.h"
+#include <cstring>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -281,31 +282,77 @@ TableId TableOfKey(absl::string_view key) {
 namespace {
 
 // Position of each key within its table, for both versions (a key's index is the same wherever it exists
-// in the order InitTables builds).
-const absl::flat_hash_map<std::string, int>& KeyIndex(TemplateVersion version) {
-  auto build = [](TemplateVersion v) {
-    auto* index = new absl::flat_hash_map<std::string, int>();
+// in the order InitTables builds). The validator looks cells up by key ~700 times a report, so this is an
+// open-addressing table with a hash made for these short keys (a word at a time), not a general map.
+class KeyIndexTable {
+ public:
+  explicit KeyIndexTable(TemplateVersion v) {
     for (TableId t : {TableId::kT2, TableId::kT3, TableId::kT4}) {
       int i = 0;
       for (const RowSpec& row : TableRows(t, v)) {
-        for (const std::string& col : row.columns) (*index)[absl::StrCat(row.key, ".", col)] = i++;
+        for (const std::string& col : row.columns) entries_.push_back({absl::StrCat(row.key, ".", col), i++});
       }
     }
-    return index;
-  };
-  static const auto* i2021 = build(v1::TEMPLATE_VERSION_V2021);
-  static const auto* i2019 = build(v1::TEMPLATE_VERSION_V2019);
+    size_t size = 64;
+    while (size < entries_.size() * 4) size *= 2;  // at most a quarter full: probes stay short
+    slots_.assign(size, -1);
+    mask_ = size - 1;
+    for (size_t e = 0; e < entries_.size(); ++e) {
+      size_t s = Hash(entries_[e].first) & mask_;
+      while (slots_[s] >= 0) s = (s + 1) & mask_;
+      slots_[s] = static_cast<int>(e);
+    }
+  }
+
+  // The key's index within its table, or -1 when the version has no such key.
+  int Find(absl::string_view key) const {
+    for (size_t s = Hash(key) & mask_;; s = (s + 1) & mask_) {
+      int e = slots_[s];
+      if (e < 0) return -1;
+      if (entries_[static_cast<size_t>(e)].first == key) return entries_[static_cast<size_t>(e)].second;
+    }
+  }
+
+ private:
+  static uint64_t Hash(absl::string_view key) {
+    uint64_t h = key.size() * 0x9E3779B97F4A7C15ULL;
+    size_t i = 0;
+    for (; i + 8 <= key.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, key.data() + i, 8);
+      h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+      h ^= h >> 32;
+    }
+    uint64_t tail = 0;
+    if (i < key.size()) {
+      if (key.size() >= 8) {
+        std::memcpy(&tail, key.data() + key.size() - 8, 8);  // the last eight bytes, overlapping the words above
+      } else {
+        for (size_t k = 0; k < key.size(); ++k) tail |= static_cast<uint64_t>(static_cast<unsigned char>(key[k])) << (8 * k);
+      }
+    }
+    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+    return h ^ (h >> 29);
+  }
+
+  std::vector<std::pair<std::string, int>> entries_;
+  std::vector<int> slots_;
+  size_t mask_ = 0;
+};
+
+const KeyIndexTable& KeyIndex(TemplateVersion version) {
+  static const auto* i2021 = new KeyIndexTable(v1::TEMPLATE_VERSION_V2021);
+  static const auto* i2019 = new KeyIndexTable(v1::TEMPLATE_VERSION_V2019);
   return IsV2019(version) ? *i2019 : *i2021;
 }
 
 template <typename TableT>
 int IndexOf(const TableT& table, TemplateVersion version, absl::string_view key) {
-  const auto& index = KeyIndex(version);
-  auto it = index.find(key);
-  if (it != index.end() && it->second < table.cells_size() && table.cells(it->second).key() == key) return it->second;
+  int i = KeyIndex(version).Find(key);
+  if (i >= 0 && i < table.cells_size() && table.cells(i).key() == key) return i;
   // Tables built some other way: search.
-  for (int i = 0; i < table.cells_size(); ++i) {
-    if (table.cells(i).key() == key) return i;
+  for (int k = 0; k < table.cells_size(); ++k) {
+    if (table.cells(k).key() == key) return k;
   }
   return -1;
 }

@@ -39,6 +39,37 @@ TEST(Schema, InitTablesCreatesMissingCellsAndFindCellFindsThem) {
   EXPECT_EQ(FindCell(report, "t3.other_processing.total"), nullptr);
 }
 
+// FindCell's key index, for both versions: every key finds its own cell, and near misses (a key cut short,
+// one character changed, a key of the other version) find none.
+TEST(Schema, FindCellFindsEveryKeyAndNoNearMiss) {
+  for (v1::TemplateVersion version : {v1::TEMPLATE_VERSION_V2021, v1::TEMPLATE_VERSION_V2019}) {
+    v1::AnnualReport report;
+    InitTables(version, &report);
+    report.set_version(version);
+    const std::vector<std::string>& keys = AllCellKeys(version);
+    std::set<std::string> all(keys.begin(), keys.end());
+    for (const std::string& key : keys) {
+      const v1::Cell* cell = FindCell(report, key);
+      ASSERT_NE(cell, nullptr) << key;
+      EXPECT_EQ(cell->key(), key);
+      for (std::string miss : {key.substr(0, key.size() - 1), key + "x", std::string(key).replace(key.size() / 2, 1, "#")}) {
+        if (all.count(miss) == 0) EXPECT_EQ(FindCell(report, miss), nullptr) << miss;
+      }
+    }
+    for (const std::string& other : AllCellKeys(version == v1::TEMPLATE_VERSION_V2021 ? v1::TEMPLATE_VERSION_V2019
+                                                                                     : v1::TEMPLATE_VERSION_V2021)) {
+      if (all.count(other) == 0) EXPECT_EQ(FindCell(report, other), nullptr) << other;
+    }
+    EXPECT_EQ(FindCell(report, ""), nullptr);
+  }
+  // A table in another order is still searched.
+  v1::AnnualReport shuffled;
+  InitTables(v1::TEMPLATE_VERSION_V2021, &shuffled);
+  shuffled.mutable_table2()->mutable_cells()->SwapElements(0, 3);
+  ASSERT_NE(FindCell(shuffled, "t2.rules.issued"), nullptr);
+  EXPECT_EQ(FindCell(shuffled, "t2.rules.issued")->key(), "t2.rules.issued");
+}
+
 TEST(Schema, DecimalText) {
   v1::Decimal d;
   d.set_units(4068208);
