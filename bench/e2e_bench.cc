@@ -1,7 +1,11 @@
 // End-to-end batch throughput through the real services on loopback (parser, validator, aggregator,
 // gateway in this process, as `gongkai local` runs them), beside this machine's raw gRPC unary and
 // streaming round trips with the same payload size, measured in the same run.
-//   build/bench/e2e_bench [reports=10000] [workers=16] [batch_size=16] [reference_seconds=3]
+//   build/bench/e2e_bench [reports=10000] [workers=16] [batch_size=16] [reference_seconds=3] [workload=province]
+// workload "province": 100 distinct reports of one province from the corpus generator (tools/corpus), as
+// pasted text, a fifth of them with one labelled error, cycled with new document ids. "copies": 100
+// reports that share one narrative, so that batch.copied flags every report against the 15 others of its
+// batch (the workload of BENCHMARKS.md's figures before 2026-12-04: a worst case, not a real province).
 // reference_seconds 0 skips the raw-gRPC reference: under callgrind, for instruction counts that do not
 // depend on how fast the machine was.
 #include <sys/resource.h>
@@ -28,6 +32,7 @@
 #include "services/gateway/store.h"
 #include "services/parser/parser_service.h"
 #include "services/validator/validator_service.h"
+#include "tools/corpus/generator.h"
 #include "tools/corpus/report_factory.h"
 #include "tools/corpus/report_text.h"
 
@@ -92,10 +97,26 @@ int main(int argc, char** argv) {
   int workers = argc > 2 ? std::atoi(argv[2]) : 16;
   int batch_size = argc > 3 ? std::atoi(argv[3]) : 16;
   int reference_seconds = argc > 4 ? std::atoi(argv[4]) : 3;
-  // 100 distinct consistent reports, rendered as pasted text (a seed-sized document each).
+  std::string workload = argc > 5 ? argv[5] : "province";
+  if (workload != "province" && workload != "copies") {
+    std::fprintf(stderr, "workload must be province or copies, not %s\n", workload.c_str());
+    return 2;
+  }
   std::vector<std::string> texts;
   size_t payload = 0;
-  for (uint32_t i = 0; i < 100; ++i) {
+  if (workload == "province") {
+    corpus::CorpusOptions options;
+    options.reports = 100;
+    options.formats = {corpus::Format::kTabs};
+    options.region = "23";
+    corpus::Generator generator(options);
+    for (int i = 0; i < options.reports; ++i) {
+      texts.push_back(generator.Next().content);
+      payload += texts.back().size();
+    }
+  }
+  // "copies": 100 consistent reports rendered with the renderer's one narrative.
+  for (uint32_t i = 0; workload == "copies" && i < 100; ++i) {
     v1::AnnualReport r = corpus::ConsistentReport(i);
     std::map<std::string, std::string> cells;
     for (const v1::Table* t : {&r.table2(), &r.table3(), &r.table4()}) {
@@ -204,8 +225,8 @@ int main(int argc, char** argv) {
   int64_t counted = 0;
   for (const auto& [code, node] : aggregate.nodes()) counted += node.reports();
   double rate = n / done_s;
-  std::printf("payload %zu bytes; raw gRPC on this machine: %.0f unary round trips/s, %.0f streamed round trips/s\n",
-              payload, unary_rate, stream_rate);
+  std::printf("workload %s; payload %zu bytes; raw gRPC on this machine: %.0f unary round trips/s, %.0f streamed round trips/s\n",
+              workload.c_str(), payload, unary_rate, stream_rate);
   std::printf("batch of %d reports (workers %d, batch size %d): submitted in %.1f s, all parsed and validated in "
               "%.1f s = %.0f reports/s; summary of %lld reports in %.1f s; failed %lld\n",
               n, workers, batch_size, submit_s, done_s, rate, static_cast<long long>(counted), summary_s,
