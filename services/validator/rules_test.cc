@@ -242,6 +242,16 @@ std::vector<Case> Cases() {
   c.push_back({"text.table_agree", "another scope (the 洪泽区 2024 sentence)", Expect::kPasses, Single([](AnnualReport& r) {
                  r.mutable_sections(2)->set_text("区政府办代表区政府受理政府信息公开申请 17 件，均在法定期限内答复。");
                })});
+  c.push_back({"text.table_agree", "another scope named before a 、 list", Expect::kPasses, Single([](AnnualReport& r) {
+                 int64_t g = std::stoll(corpus::CellText(r, "t3.granted.total"));
+                 // "、" joins items of one clause: the lead of the figure still holds 乡镇.
+                 r.mutable_sections(2)->set_text(absl::StrCat("各乡镇、部门予以公开 ", g + 3, " 件。"));
+               })});
+  c.push_back({"text.table_agree", "a full-width ； ends the other scope's clause", Expect::kFires,
+               Single([](AnnualReport& r) {
+                 int64_t g = std::stoll(corpus::CellText(r, "t3.granted.total"));
+                 r.mutable_sections(2)->set_text(absl::StrCat("各乡镇均已公开；本机关予以公开 ", g + 3, " 件。"));
+               })});
   // section6.fee_reported
   c.push_back({"section6.fee_reported", "section six says only 无", Expect::kFires,
                Single([](AnnualReport& r) { r.mutable_sections(5)->set_text("无。"); })});

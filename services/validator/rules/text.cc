@@ -54,7 +54,7 @@ void CheckYear(const RuleContext& ctx, FindingSink& sink) {
 // A figure the text can state, the words that name it, and the cells that hold it.
 struct Statement {
   const char* what;  // English name
-  std::vector<const char*> endings;  // the words right before the number (after fillers are dropped)
+  std::vector<absl::string_view> endings;  // the words right before the number (after fillers are dropped)
   std::vector<std::string> cells;    // summed
   bool also_with_carried_over = false;  // "受理 N 件" may include last year's carried-over applications
 };
@@ -100,15 +100,15 @@ std::vector<std::string> RowTotals(const std::vector<std::string>& rows) {
   return out;
 }
 
-std::vector<std::string> GroupTotals(const AnnualReport& r, absl::string_view prefix) {
+std::vector<std::string> GroupTotals(v1::TemplateVersion version, absl::string_view prefix) {
   std::vector<std::string> rows;
-  for (const std::string& row : Table3ResultRows(r.version())) {
+  for (const std::string& row : Table3ResultRows(version)) {
     if (absl::StartsWith(row, prefix)) rows.push_back(row);
   }
   return RowTotals(rows);
 }
 
-std::vector<Statement> Statements(const AnnualReport& r) {
+std::vector<Statement> MakeStatements(v1::TemplateVersion version) {
   return {
       {"applications received",
        {"收到政府信息公开申请", "受理政府信息公开申请", "新收政府信息公开申请", "收到依申请公开申请", "收到信息公开申请",
@@ -120,10 +120,10 @@ std::vector<Statement> Statements(const AnnualReport& r) {
        {"t3.granted.total", "t3.partially_granted.total"}},
       {"granted", {"予以公开"}, {"t3.granted.total"}},
       {"partly granted", {"部分公开"}, {"t3.partially_granted.total"}},
-      {"denied", {"不予公开"}, GroupTotals(r, "t3.denied_")},
-      {"unable", {"无法提供"}, GroupTotals(r, "t3.unable_")},
-      {"not processed", {"不予处理"}, GroupTotals(r, "t3.rejected_")},
-      {"other processing", {"其他处理"}, GroupTotals(r, "t3.other_")},
+      {"denied", {"不予公开"}, GroupTotals(version, "t3.denied_")},
+      {"unable", {"无法提供"}, GroupTotals(version, "t3.unable_")},
+      {"not processed", {"不予处理"}, GroupTotals(version, "t3.rejected_")},
+      {"other processing", {"其他处理"}, GroupTotals(version, "t3.other_")},
       {"carried forward", {"结转下年度继续办理", "结转下年度办理", "结转至下年度", "结转下年度", "转下一年度办理答复的有",
                            "转下一年度办理"},
        {"t3.carried_forward.total"}},
@@ -133,17 +133,29 @@ std::vector<Statement> Statements(const AnnualReport& r) {
   };
 }
 
+// The statements of a template version, built once (the cell keys differ between the versions).
+const std::vector<Statement>& Statements(v1::TemplateVersion version) {
+  static const auto* v2021 = new std::vector<Statement>(MakeStatements(v1::TEMPLATE_VERSION_V2021));
+  static const auto* v2019 = new std::vector<Statement>(MakeStatements(v1::TEMPLATE_VERSION_V2019));
+  return version == v1::TEMPLATE_VERSION_V2019 ? *v2019 : *v2021;
+}
+
 // Words that, before a figure in the same clause, say it covers another scope (a part, another unit).
 constexpr absl::string_view kOtherScope[] = {"代表", "其中", "本级", "下属", "各部门", "各单位", "乡镇", "街道",
                                              "同比", "较上年", "比上年", "去年", "上年度共", "累计"};
 // Fillers between the naming words and the number.
 constexpr absl::string_view kFillers[] = {"共计", "合计", "总计", "共", "了", "为", "达", "有", "的", "数", "量"};
 
-bool IsClauseEnd(absl::string_view ch) {
-  for (absl::string_view p : {"。", "，", "；", "：", "！", "？", ",", ";", ":", "\n", "（", "）", "(", ")", "、"}) {
-    if (ch == p) return true;
+// A code point that ends a clause: a figure's lead never reaches back past one. "、" is not among them: it
+// separates the items of one list ("予以公开、部分公开共N件").
+bool IsClauseEnd(char32_t cp) {
+  switch (cp) {
+    case U'。': case U'，': case U'；': case U'：': case U'！': case U'？': case U',': case U';': case U':':
+    case U'\n': case U'（': case U'）': case U'(': case U')':
+      return true;
+    default:
+      return false;
   }
-  return false;
 }
 
 struct NumberInText {
@@ -188,7 +200,7 @@ std::vector<NumberInText> CountsInText(absl::string_view text) {
       continue;
     }
     if (IsSpace(cp)) continue;
-    if (IsClauseEnd(ch) && ch != "、") {
+    if (IsClauseEnd(cp)) {
       lead.clear();
       continue;
     }
@@ -216,14 +228,14 @@ void CheckTextTable(const RuleContext& ctx, FindingSink& sink) {
   if (!r.table3().present() || (r.version() != v1::TEMPLATE_VERSION_V2021 && r.version() != v1::TEMPLATE_VERSION_V2019)) {
     return;
   }
-  std::vector<Statement> statements = Statements(r);
+  const std::vector<Statement>& statements = Statements(r.version());
+  std::optional<int64_t> received = IntValue(r, "t3.received_new.total");
   for (const v1::Section& section : r.sections()) {
     // "未收到申请" while the table counts new applications.
     absl::string_view text = section.text();
-    std::optional<int64_t> received = IntValue(r, "t3.received_new.total");
     for (absl::string_view none : {"未收到政府信息公开申请", "未收到依申请公开", "没有收到政府信息公开申请",
                                    "未收到和处理政府信息公开申请", "未收到申请", "未收到信息公开申请"}) {
-      if (Contains(text, none) && received && *received > 0) {
+      if (received && *received > 0 && Contains(text, none)) {
         v1::Finding& f = sink.Fail(
             absl::StrCat("第", section.number(), "部分说“", none, "”，但表三本年新收申请为 ", *received, " 件"),
             absl::StrCat("section ", section.number(), " says no application was received, table 3 counts ", *received));
@@ -241,12 +253,12 @@ void CheckTextTable(const RuleContext& ctx, FindingSink& sink) {
       if (other_scope) continue;
       std::string lead = StripFillers(n.lead);
       const Statement* match = nullptr;
-      const char* matched_word = nullptr;
+      absl::string_view matched_word;
       for (const Statement& s : statements) {
-        for (const char* word : s.endings) {
+        for (absl::string_view word : s.endings) {
           if (!absl::EndsWith(lead, word)) continue;
           // "不予公开" ends with "予公开", not "予以公开"; "予以公开及部分公开" is matched before "部分公开".
-          if (match == nullptr || std::string(word).size() > std::string(matched_word).size()) {
+          if (match == nullptr || word.size() > matched_word.size()) {
             match = &s;
             matched_word = word;
           }
@@ -289,7 +301,7 @@ void CheckTextTable(const RuleContext& ctx, FindingSink& sink) {
       for (const std::string& key : match->cells) AddCell(&f, r, key);
       f.set_expected(absl::StrCat(sum));
       (*f.mutable_args())["text_value"] = absl::StrCat(n.value);
-      (*f.mutable_args())["phrase"] = matched_word;
+      (*f.mutable_args())["phrase"] = std::string(matched_word);
       *f.add_positions() = section.position();
     }
   }
