@@ -94,28 +94,83 @@ void CheckBalance(const RuleContext& ctx, FindingSink& sink) {
   ReportUnverifiable(sink, r, unverifiable, missing);
 }
 
+// The cell keys of table 三's row and column equations for one template version, built once: the rules
+// run on every report and the keys only depend on the version.
+struct Table3Equations {
+  struct Row {
+    std::string key;                 // "t3.granted"
+    std::vector<std::string> parts;  // its six applicant cells
+    std::string total;               // "t3.granted.total"
+  };
+  struct Group {
+    std::vector<std::string> items;  // the group's result cells in this column
+    std::string subtotal;            // "t3.denied_subtotal.<col>", the printed subtotal that may stand in
+  };
+  struct Column {
+    std::string key;                   // "natural_person"
+    std::vector<std::string> singles;  // result cells outside the four groups (予以公开, 部分公开)
+    std::vector<Group> groups;         // denied, unable, rejected, other
+    std::string total;                 // "t3.total.<col>"
+  };
+  std::vector<Row> rows;
+  std::vector<Column> columns;
+  size_t result_rows = 0;
+};
+
+Table3Equations MakeTable3Equations(v1::TemplateVersion version) {
+  Table3Equations eq;
+  const auto& cols = Table3Columns();
+  for (const RowSpec& row : TableRows(TableId::kT3, version)) {
+    Table3Equations::Row r{row.key, {}, absl::StrCat(row.key, ".total")};
+    for (size_t c = 0; c + 1 < cols.size(); ++c) r.parts.push_back(absl::StrCat(row.key, ".", cols[c]));
+    eq.rows.push_back(std::move(r));
+  }
+  const std::vector<std::string>& results = Table3ResultRows(version);
+  eq.result_rows = results.size();
+  constexpr absl::string_view kGroups[] = {"denied", "unable", "rejected", "other"};
+  for (const std::string& col : cols) {
+    Table3Equations::Column c{col, {}, {}, absl::StrCat("t3.total.", col)};
+    for (absl::string_view group : kGroups) {
+      Table3Equations::Group g{{}, absl::StrCat("t3.", group, "_subtotal.", col)};
+      for (const std::string& row : results) {
+        if (absl::StartsWith(row, absl::StrCat("t3.", group, "_"))) g.items.push_back(absl::StrCat(row, ".", col));
+      }
+      c.groups.push_back(std::move(g));
+    }
+    for (const std::string& row : results) {
+      bool grouped = false;
+      for (absl::string_view group : kGroups) grouped = grouped || absl::StartsWith(row, absl::StrCat("t3.", group, "_"));
+      if (!grouped) c.singles.push_back(absl::StrCat(row, ".", col));
+    }
+    eq.columns.push_back(std::move(c));
+  }
+  return eq;
+}
+
+const Table3Equations& EquationsOf(v1::TemplateVersion version) {
+  static const auto* v2021 = new Table3Equations(MakeTable3Equations(v1::TEMPLATE_VERSION_V2021));
+  static const auto* v2019 = new Table3Equations(MakeTable3Equations(v1::TEMPLATE_VERSION_V2019));
+  return version == v1::TEMPLATE_VERSION_V2019 ? *v2019 : *v2021;
+}
+
 void CheckRowSum(const RuleContext& ctx, FindingSink& sink) {
   const AnnualReport& r = ctx.report;
   if (!TablesApply(r)) return;
   std::vector<std::string> unverifiable, missing;
-  const auto& cols = Table3Columns();
-  for (const RowSpec& row : TableRows(TableId::kT3, r.version())) {
-    std::vector<std::string> parts;
-    for (size_t c = 0; c + 1 < cols.size(); ++c) parts.push_back(absl::StrCat(row.key, ".", cols[c]));
-    std::string total_key = absl::StrCat(row.key, ".total");
-    std::optional<int64_t> sum = Sum(r, parts, &missing);
-    std::optional<int64_t> total = IntValue(r, total_key);
-    if (!total) missing.push_back(total_key);
+  for (const Table3Equations::Row& row : EquationsOf(r.version()).rows) {
+    std::optional<int64_t> sum = Sum(r, row.parts, &missing);
+    std::optional<int64_t> total = IntValue(r, row.total);
+    if (!total) missing.push_back(row.total);
     if (!sum || !total) {
       unverifiable.push_back(RowName(row.key));
       continue;
     }
     if (*sum == *total) continue;
     v1::Finding& f = sink.Fail(absl::StrCat("表三“", RowName(row.key), "”一行：总计 ", *total, " 不等于六类申请人之和 ",
-                                            Join(r, parts), "=", *sum),
+                                            Join(r, row.parts), "=", *sum),
                                absl::StrCat(row.key, ": total ", *total, " but the six applicant columns add up to ", *sum));
-    AddCell(&f, r, total_key);
-    for (const std::string& k : parts) AddCell(&f, r, k);
+    AddCell(&f, r, row.total);
+    for (const std::string& k : row.parts) AddCell(&f, r, k);
     f.set_expected(absl::StrCat(*sum));
   }
   ReportUnverifiable(sink, r, unverifiable, missing);
@@ -124,51 +179,43 @@ void CheckRowSum(const RuleContext& ctx, FindingSink& sink) {
 void CheckResultsSum(const RuleContext& ctx, FindingSink& sink) {
   const AnnualReport& r = ctx.report;
   if (!TablesApply(r)) return;
+  const Table3Equations& eq = EquationsOf(r.version());
   std::vector<std::string> unverifiable, missing;
-  for (const std::string& col : Table3Columns()) {
-    std::vector<std::string> parts;
-    std::vector<std::string> subtotal_used;
+  for (const Table3Equations::Column& col : eq.columns) {
+    std::vector<std::string> parts = col.singles;
     int64_t subtotal_sum = 0;
-    for (const char* group : {"denied", "unable", "rejected", "other"}) {
-      std::string prefix = absl::StrCat("t3.", group, "_");
-      std::vector<std::string> items;
+    for (const Table3Equations::Group& group : col.groups) {
       bool all_there = true;
-      for (const std::string& row : Table3ResultRows(r.version())) {
-        if (!absl::StartsWith(row, prefix)) continue;
-        items.push_back(absl::StrCat(row, ".", col));
-        if (!IntValue(r, items.back())) all_there = false;
+      for (const std::string& item : group.items) {
+        if (!IntValue(r, item)) {
+          all_there = false;
+          break;
+        }
       }
       // A printed group subtotal stands in for its items when they are not there (a v2021 table that
       // prints （六）其他处理 as one row, say).
-      std::optional<int64_t> sub = all_there ? std::nullopt : SubtotalValue(r, absl::StrCat("t3.", group, "_subtotal.", col));
+      std::optional<int64_t> sub = all_there ? std::nullopt : SubtotalValue(r, group.subtotal);
       if (sub) {
         subtotal_sum += *sub;
-        subtotal_used.push_back(absl::StrCat("t3.", group, "_subtotal.", col));
       } else {
-        parts.insert(parts.end(), items.begin(), items.end());
+        parts.insert(parts.end(), group.items.begin(), group.items.end());
       }
     }
-    for (const std::string& row : Table3ResultRows(r.version())) {
-      if (!absl::StartsWith(row, "t3.denied_") && !absl::StartsWith(row, "t3.unable_") &&
-          !absl::StartsWith(row, "t3.rejected_") && !absl::StartsWith(row, "t3.other_")) {
-        parts.insert(parts.begin(), absl::StrCat(row, ".", col));
-      }
-    }
-    std::string total_key = absl::StrCat("t3.total.", col);
     std::optional<int64_t> sum = Sum(r, parts, &missing);
     if (sum) *sum += subtotal_sum;
-    std::optional<int64_t> total = IntValue(r, total_key);
-    if (!total) missing.push_back(total_key);
+    std::optional<int64_t> total = IntValue(r, col.total);
+    if (!total) missing.push_back(col.total);
     if (!sum || !total) {
-      unverifiable.push_back(absl::StrCat(ColumnName(col), "列"));
+      unverifiable.push_back(absl::StrCat(ColumnName(col.key), "列"));
       continue;
     }
     if (*sum == *total) continue;
     v1::Finding& f = sink.Fail(
-        absl::StrCat("表三“", ColumnName(col), "”列：（七）总计 ", *total, " 不等于各项办理结果之和 ", *sum, "（",
-                     Table3ResultRows(r.version()).size(), " 行）"),
-        absl::StrCat("table 3 column ", col, ": total ", *total, " but the ", parts.size(), " result rows add up to ", *sum));
-    AddCell(&f, r, total_key);
+        absl::StrCat("表三“", ColumnName(col.key), "”列：（七）总计 ", *total, " 不等于各项办理结果之和 ", *sum, "（",
+                     eq.result_rows, " 行）"),
+        absl::StrCat("table 3 column ", col.key, ": total ", *total, " but the ", parts.size(), " result rows add up to ",
+                     *sum));
+    AddCell(&f, r, col.total);
     for (const std::string& k : parts) AddCell(&f, r, k);
     f.set_expected(absl::StrCat(*sum));
   }
