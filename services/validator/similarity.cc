@@ -31,8 +31,9 @@ std::string NarrativeOf(const v1::AnnualReport& report) {
   return out;
 }
 
-std::vector<uint64_t> Shingles(absl::string_view text, int k) {
+std::vector<uint64_t> ShingleHashes(absl::string_view text, int k) {
   std::vector<char32_t> cps;
+  cps.reserve(text.size() / 3 + 1);  // mostly three-byte CJK code points
   size_t pos = 0;
   while (pos < text.size()) cps.push_back(NextCodepoint(text, &pos));
   std::vector<uint64_t> out;
@@ -53,8 +54,17 @@ std::vector<uint64_t> Shingles(absl::string_view text, int k) {
     if (in_word > 0) h = Mix(h ^ word ^ (static_cast<uint64_t>(in_word) << 63));
     out.push_back(h);
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+void MakeSet(std::vector<uint64_t>* hashes) {
+  std::sort(hashes->begin(), hashes->end());
+  hashes->erase(std::unique(hashes->begin(), hashes->end()), hashes->end());
+}
+
+std::vector<uint64_t> Shingles(absl::string_view text, int k) {
+  std::vector<uint64_t> out = ShingleHashes(text, k);
+  MakeSet(&out);
   return out;
 }
 

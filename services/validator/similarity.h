@@ -17,13 +17,20 @@ namespace gongkai::validator {
 // (figures change from year to year; copied wording does not).
 std::string NarrativeOf(const gongkai::v1::AnnualReport& report);
 
-// Sorted, distinct 64-bit hashes of the text's k-code-point shingles.
+// The 64-bit hash of every k-code-point shingle of the text, in text order, repeats kept: enough for
+// Signature, which neither order nor repeats change, and cheaper than Shingles.
+std::vector<uint64_t> ShingleHashes(absl::string_view text, int k = 5);
+
+// Sorted, distinct 64-bit hashes of the text's k-code-point shingles (ShingleHashes as a set, for Jaccard).
 std::vector<uint64_t> Shingles(absl::string_view text, int k = 5);
+
+// Turns ShingleHashes' list into Shingles' set, in place.
+void MakeSet(std::vector<uint64_t>* hashes);
 
 // |a ∩ b| / |a ∪ b| of two sorted shingle sets; 0 when both are empty.
 double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 
-// The MinHash signature of a shingle set: `n` values, one per bin of one permutation hashing, empty bins
+// The MinHash signature of a shingle set (or of ShingleHashes' list, which gives the same signature): `n` values, one per bin of one permutation hashing, empty bins
 // densified, so that two sets' signatures agree at a position with probability equal to their Jaccard.
 // All entries are ~0 for an empty set. Deterministic.
 std::vector<uint64_t> Signature(const std::vector<uint64_t>& shingles, int n);

@@ -80,6 +80,21 @@ TEST(Similarity, SignatureAgreementEstimatesJaccard) {
   EXPECT_EQ(Signature({}, 8), std::vector<uint64_t>(8, ~0ULL));
 }
 
+TEST(Similarity, ShingleHashesGiveTheSignatureOfTheSet) {
+  // batch.copied signs the unsorted list with repeats; the signature must be that of the set.
+  std::mt19937 rng(5);
+  for (int t = 0; t < 50; ++t) {
+    std::string text = RandomText(rng, 20 + static_cast<int>(rng() % 300));
+    text += text.substr(0, text.size() / 2);  // repeated shingles
+    std::vector<uint64_t> list = ShingleHashes(text);
+    std::vector<uint64_t> set = Shingles(text);
+    ASSERT_GT(list.size(), set.size());
+    EXPECT_EQ(Signature(list, 64), Signature(set, 64));
+    MakeSet(&list);
+    EXPECT_EQ(list, set);
+  }
+}
+
 TEST(Similarity, ScreenKeepsEveryPairAboveTheThreshold) {
   // batch.copied screens candidates at an estimate of 0.55 and flags Jaccard >= 0.8: no pair that close may be
   // screened out, short narratives (most bins densified) included.
