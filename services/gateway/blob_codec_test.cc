@@ -3,6 +3,8 @@
 #include "services/gateway/blob_codec.h"
 
 #include <random>
+#include <thread>
+#include <vector>
 
 #include "common/schema.h"
 #include "gtest/gtest.h"
@@ -30,6 +32,25 @@ TEST(BlobCodec, RoundTripsEverySize) {
     ASSERT_TRUE(out.ok()) << out.status();
     EXPECT_EQ(*out, in) << size;
   }
+}
+
+// A thread keeps its output buffer between blobs: each blob must come out whole and on its own, whatever
+// the thread packed before it (longer or shorter, with the same keys).
+TEST(BlobCodec, ConsecutiveBlobsOfOneThreadAreIndependent) {
+  std::string report = TemplateReport();
+  std::vector<std::string> ins, blobs;
+  for (int i = 0; i < 20; ++i) {
+    ins.push_back(i % 2 ? report : report.substr(static_cast<size_t>(i) * 7));
+    blobs.push_back(PackBlob(ins.back()));
+  }
+  for (size_t i = blobs.size(); i-- > 0;) {  // read back in the other order
+    absl::StatusOr<std::string> out = UnpackBlob(blobs[i]);
+    ASSERT_TRUE(out.ok()) << i << ": " << out.status();
+    EXPECT_EQ(*out, ins[i]) << i;
+  }
+  std::string other_thread;
+  std::thread([&] { other_thread = PackBlob(ins[5]); }).join();
+  EXPECT_EQ(other_thread, blobs[5]) << "a blob does not depend on what its thread packed before";
 }
 
 TEST(BlobCodec, AReportShrinksAndIncompressibleBytesStayAsTheyAre) {
