@@ -63,6 +63,23 @@ TEST(Pdf, DamagedAndOversizedPdfsAreNamed) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("500 pages")));
 }
 
+// A PDF under the standard security handler (RC4, revision 2) whose user and owner entries are not those of
+// the empty password: a reader must ask for a password, as for a report exported "protected".
+TEST(Pdf, APasswordProtectedPdfIsNamed) {
+  std::string pdf = MakePdf(1, "BT /F1 12 Tf 72 700 Td (Total) Tj 200 0 Td (12) Tj ET");
+  const std::string trailer = " /Root 1 0 R >>";
+  size_t at = pdf.rfind(trailer);
+  ASSERT_NE(at, std::string::npos);
+  std::string encrypt = absl::StrCat(
+      " /Root 1 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]",
+      " /Encrypt << /Filter /Standard /V 1 /R 2 /Length 40 /P -44",
+      " /O <", std::string(64, 'A'), "> /U <", std::string(64, '5'), "> >> >>");
+  pdf.replace(at, trailer.size(), encrypt);
+  EXPECT_THAT(ReadPdf(pdf), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("encrypted with a password")));
+  EXPECT_THAT(ParseDocument(pdf, "protected.pdf"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("encrypted with a password")));
+}
+
 int FindCellPage(const v1::AnnualReport& report) {
   for (const v1::Cell& c : report.table3().cells()) {
     if (c.key() == "t3.received_new.total") return c.position().page();
