@@ -47,5 +47,37 @@ TEST(AggregatorService, FoldsAStreamAndMergesShardsIntoTheSameAnswerAsOnePass) {
   EXPECT_EQ(merged.nodes().at("230184100").reports(), 5);
 }
 
+// A long stream: the service reads reports into a message on an arena it renews every few hundred reports;
+// every report must still count once, with its own values.
+TEST(AggregatorService, ALongStreamAddsUpLikeOnePassInProcess) {
+  aggregator::AggregatorServiceImpl service;
+  ServerOptions options;
+  options.drain = absl::ZeroDuration();
+  auto server = Server::Start(options, {{&service, v1::AggregatorService::service_full_name()}});
+  ASSERT_TRUE(server.ok());
+  auto stub = v1::AggregatorService::NewStub(grpc::CreateChannel((*server)->local_address(), grpc::InsecureChannelCredentials()));
+  v1::Aggregate local;
+  grpc::ClientContext context;
+  v1::AddReportsResponse response;
+  auto writer = stub->AddReports(&context, &response);
+  for (uint32_t i = 0; i < 700; ++i) {
+    v1::CheckedReport c;
+    *c.mutable_report() = corpus::ConsistentReport(i);
+    c.mutable_report()->mutable_metadata()->set_region_code(i % 3 ? "230184100" : "230781100");
+    if (i % 5 == 0) {
+      v1::Finding* f = c.add_findings();
+      f->set_rule_id("t3.balance");
+      f->set_severity(i % 10 == 0 ? v1::SEVERITY_ERROR : v1::SEVERITY_WARNING);
+      f->set_outcome(v1::OUTCOME_FAILED);
+    }
+    aggregator::AddReport(c, &local);
+    ASSERT_TRUE(writer->Write(c));
+  }
+  writer->WritesDone();
+  ASSERT_TRUE(writer->Finish().ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(response.aggregate(), local));
+  EXPECT_EQ(response.aggregate().nodes().at("230184100").reports(), 466);
+}
+
 }  // namespace
 }  // namespace gongkai
