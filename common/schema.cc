@@ -394,3 +394,130 @@ void DropProvenance(v1::AnnualReport* report, google::protobuf::RepeatedPtrField
 }
 
 }  // namespace gongkai
+
+namespace gongkai {
+namespace {
+
+// The messages DropProvenanceFromBytes looks inside; every other message is copied or skipped whole.
+enum class WireKind { kReport, kTable, kCell, kSection, kNone };
+
+// What becomes of field `number` of a `kind` message: skipped (it is provenance), copied as it is
+// (kNone), or kept with its own provenance dropped (the kind to filter it as).
+struct FieldAction {
+  bool skip = false;
+  WireKind inner = WireKind::kNone;
+};
+
+FieldAction ActionOf(WireKind kind, uint64_t number) {
+  using v1::AnnualReport;
+  switch (kind) {
+    case WireKind::kReport:
+      if (number == AnnualReport::kTitlePositionFieldNumber || number == AnnualReport::kFeeUnitPositionFieldNumber ||
+          number == AnnualReport::kNotesFieldNumber || number == AnnualReport::kSubtotalsFieldNumber) {
+        return {true};
+      }
+      if (number == AnnualReport::kTable2FieldNumber || number == AnnualReport::kTable3FieldNumber ||
+          number == AnnualReport::kTable4FieldNumber) {
+        return {false, WireKind::kTable};
+      }
+      if (number == AnnualReport::kSectionsFieldNumber) return {false, WireKind::kSection};
+      return {};
+    case WireKind::kTable:
+      if (number == v1::Table::kPositionFieldNumber) return {true};
+      if (number == v1::Table::kCellsFieldNumber) return {false, WireKind::kCell};
+      return {};
+    case WireKind::kCell:
+      if (number == v1::Cell::kRawFieldNumber || number == v1::Cell::kPositionFieldNumber) return {true};
+      return {};
+    case WireKind::kSection:
+      if (number == v1::Section::kPositionFieldNumber) return {true};
+      return {};
+    case WireKind::kNone:
+      return {};
+  }
+  return {};
+}
+
+bool ReadVarint(const char** p, const char* end, uint64_t* value) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+    uint8_t byte = static_cast<uint8_t>(*(*p)++);
+    v |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if (byte < 0x80) {
+      *value = v;
+      return true;
+    }
+  }
+  return false;
+}
+
+void AppendVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+// Appends the fields of the `kind` message in [p, end) to `*out`, provenance left out. `scratch` holds one
+// reusable buffer per nesting level below this one. False when the bytes are not a well-formed encoding.
+bool FilterFields(const char* p, const char* end, WireKind kind, std::string* out, std::string* scratch) {
+  while (p < end) {
+    const char* field = p;
+    uint64_t tag = 0;
+    if (!ReadVarint(&p, end, &tag) || (tag >> 3) == 0) return false;
+    const char* payload = nullptr;
+    switch (tag & 7) {
+      case 0: {
+        uint64_t ignored;
+        if (!ReadVarint(&p, end, &ignored)) return false;
+        break;
+      }
+      case 1:
+        if (end - p < 8) return false;
+        p += 8;
+        break;
+      case 5:
+        if (end - p < 4) return false;
+        p += 4;
+        break;
+      case 2: {
+        uint64_t length = 0;
+        if (!ReadVarint(&p, end, &length) || length > static_cast<uint64_t>(end - p)) return false;
+        payload = p;
+        p += length;
+        break;
+      }
+      default:
+        return false;  // groups: none of these messages has one
+    }
+    FieldAction action = ActionOf(kind, tag >> 3);
+    if (action.skip) continue;
+    if (action.inner == WireKind::kNone || payload == nullptr) {
+      out->append(field, static_cast<size_t>(p - field));
+      continue;
+    }
+    // A message kept with its own provenance dropped: it shrinks, so its length is written anew.
+    std::string& inner = scratch[0];
+    inner.clear();
+    if (!FilterFields(payload, p, action.inner, &inner, scratch + 1)) return false;
+    AppendVarint(tag, out);
+    AppendVarint(inner.size(), out);
+    out->append(inner);
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DropProvenanceFromBytes(absl::string_view serialized) {
+  std::string out;
+  out.reserve(serialized.size());
+  std::string scratch[3];  // report → table or section → cell
+  if (!FilterFields(serialized.data(), serialized.data() + serialized.size(), WireKind::kReport, &out, scratch)) {
+    return absl::InvalidArgumentError("the bytes are not a well-formed serialised gongkai.v1.AnnualReport");
+  }
+  return out;
+}
+
+}  // namespace gongkai

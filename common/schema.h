@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "gongkai/v1/finding.pb.h"
 #include "gongkai/v1/report.pb.h"
@@ -60,6 +61,11 @@ gongkai::v1::Cell* FindMutableCell(gongkai::v1::AnnualReport* report, absl::stri
 // severity and outcome. For callers that add reports up (the gateway's stream to the aggregator): values,
 // identity, metadata, section texts and tables stay as they were.
 void DropProvenance(gongkai::v1::AnnualReport* report, google::protobuf::RepeatedPtrField<gongkai::v1::Finding>* findings);
+
+// DropProvenance's report, from and to a serialised AnnualReport, without parsing it into messages: the
+// wire fields that stay are copied and the others skipped, a fraction of the cost of a parse (the gateway
+// passes reports on serialised). InvalidArgument when `serialized` is not a well-formed encoding.
+absl::StatusOr<std::string> DropProvenanceFromBytes(absl::string_view serialized);
 
 // A cell's value as text: "12", "4068.208", or "null" when it is missing or a placeholder.
 std::string CellValueText(const gongkai::v1::Cell& cell);

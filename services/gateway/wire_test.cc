@@ -13,7 +13,9 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "services/gateway/wire_calls.h"
+#include "common/schema.h"
 #include "services/parser/parser.h"
+#include "tools/corpus/generator.h"
 #include "tests/testing/test_data.h"
 
 namespace gongkai::gateway {
@@ -131,6 +133,73 @@ TEST(WireTest, AReportPassesEveryHopByteForByte) {
   ASSERT_TRUE(aggregator_sees.ParseFromString(checked.SerializeAsString()));
   EXPECT_TRUE(MessageDifferencer::Equals(aggregator_sees.report(), *report));
   EXPECT_EQ(aggregator_sees.findings(0).severity(), v1::SEVERITY_ERROR);
+}
+
+// The reports the gateway streams to the aggregator lose their provenance on the bytes, unparsed: the result
+// must be DropProvenance's report exactly, for real seeds (one with parse notes) and generated reports of
+// every layout and both templates (subtotals, decimals, PDF pages, DOCX table positions).
+TEST(WireTest, ProvenanceDroppedOnTheBytesIsDropProvenancesReport) {
+  std::vector<v1::AnnualReport> reports;
+  for (int i = 0; i < 5; ++i) {
+    absl::StatusOr<v1::AnnualReport> r = parser::ParseText(
+        testing::ReadFileOrDie(absl::StrCat(testing::TestDataDir(), "/reports/seed_00", i, ".txt")));
+    ASSERT_TRUE(r.ok()) << r.status();
+    reports.push_back(*std::move(r));
+  }
+  corpus::CorpusOptions options;
+  options.reports = 64;
+  options.v2019_share = 0.3;
+  corpus::Generator generator(options);
+  for (int i = 0; i < options.reports; ++i) {
+    corpus::GeneratedReport doc = generator.Next();
+    absl::StatusOr<v1::AnnualReport> r = parser::ParseDocument(doc.content, doc.file_name);
+    if (r.ok()) reports.push_back(*std::move(r));
+  }
+  ASSERT_GT(reports.size(), 60u);
+  // A printed （六）其他处理 row with numbers of its own, as the 洪泽区 PDFs have (the generator prints none).
+  v1::Cell* subtotal = reports[1].add_subtotals();
+  subtotal->set_key("t3.other_subtotal.total");
+  subtotal->set_state(v1::CELL_STATE_PRESENT);
+  subtotal->set_int_value(3);
+  subtotal->set_raw("3");
+  subtotal->mutable_position()->set_line(61);
+  int with_notes = 0, with_subtotals = 0;
+  for (const v1::AnnualReport& report : reports) {
+    with_notes += report.notes_size() > 0;
+    with_subtotals += report.subtotals_size() > 0;
+    std::string bytes = report.SerializeAsString();
+    absl::StatusOr<std::string> dropped = DropProvenanceFromBytes(bytes);
+    ASSERT_TRUE(dropped.ok()) << dropped.status();
+    EXPECT_LT(dropped->size(), bytes.size());
+    v1::AnnualReport got;
+    ASSERT_TRUE(got.ParseFromString(*dropped));
+    v1::AnnualReport want = report;
+    google::protobuf::RepeatedPtrField<v1::Finding> no_findings;
+    DropProvenance(&want, &no_findings);
+    EXPECT_TRUE(MessageDifferencer::Equals(got, want)) << report.metadata().file_name() << " " << report.agency();
+  }
+  EXPECT_GT(with_notes, 0);
+  EXPECT_GT(with_subtotals, 0);
+}
+
+TEST(WireTest, ProvenanceDroppedOnTheBytesRefusesBrokenBytesAndKeepsUnknownFields) {
+  absl::StatusOr<v1::AnnualReport> report =
+      parser::ParseText(testing::ReadFileOrDie(testing::TestDataDir() + "/reports/seed_001.txt"));
+  ASSERT_TRUE(report.ok());
+  std::string bytes = report->SerializeAsString();
+  int refused = 0;
+  for (size_t cut = 1; cut < bytes.size(); cut += 97) {
+    absl::StatusOr<std::string> dropped = DropProvenanceFromBytes(bytes.substr(0, cut));
+    if (!dropped.ok()) {
+      EXPECT_EQ(dropped.status().code(), absl::StatusCode::kInvalidArgument);
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);  // a cut inside a table or a section
+  std::string with_unknown = bytes + std::string("\xa0\x06\x2a", 3);  // field 100, varint 42
+  absl::StatusOr<std::string> dropped = DropProvenanceFromBytes(with_unknown);
+  ASSERT_TRUE(dropped.ok());
+  EXPECT_EQ(dropped->substr(dropped->size() - 3), with_unknown.substr(with_unknown.size() - 3));
 }
 
 }  // namespace
