@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -408,7 +409,7 @@ struct FieldAction {
   WireKind inner = WireKind::kNone;
 };
 
-FieldAction ActionOf(WireKind kind, uint64_t number) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline FieldAction ActionOf(WireKind kind, uint64_t number) {
   using v1::AnnualReport;
   switch (kind) {
     case WireKind::kReport:
@@ -438,7 +439,11 @@ FieldAction ActionOf(WireKind kind, uint64_t number) {
   return {};
 }
 
-bool ReadVarint(const char** p, const char* end, uint64_t* value) {
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool ReadVarint(const char** p, const char* end, uint64_t* value) {
+  if (*p < end && static_cast<uint8_t>(**p) < 0x80) {  // most tags, lengths and counts take one byte
+    *value = static_cast<uint8_t>(*(*p)++);
+    return true;
+  }
   uint64_t v = 0;
   for (int shift = 0; shift < 64 && *p < end; shift += 7) {
     uint8_t byte = static_cast<uint8_t>(*(*p)++);
@@ -451,60 +456,100 @@ bool ReadVarint(const char** p, const char* end, uint64_t* value) {
   return false;
 }
 
-void AppendVarint(uint64_t v, std::string* out) {
+// Writes `v` as a varint at `to` (room for 10 bytes); returns the bytes written.
+size_t EncodeVarint(uint64_t v, char* to) {
+  size_t n = 0;
   while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
+    to[n++] = static_cast<char>(v | 0x80);
     v >>= 7;
   }
-  out->push_back(static_cast<char>(v));
+  to[n++] = static_cast<char>(v);
+  return n;
 }
 
-// Appends the fields of the `kind` message in [p, end) to `*out`, provenance left out. `scratch` holds one
-// reusable buffer per nesting level below this one. False when the bytes are not a well-formed encoding.
+// Appends field `tag` of a length-delimited `payload`.
+void AppendLengthDelimited(uint64_t tag, absl::string_view payload, std::string* out) {
+  char head[20];
+  size_t n = EncodeVarint(tag, head);
+  n += EncodeVarint(payload.size(), head + n);
+  out->append(head, n);
+  out->append(payload.data(), payload.size());
+}
+
+// Reads the field at *p: its tag, and for a length-delimited field its payload [*payload, *p); moves *p past
+// it. False when the bytes are not a well-formed field.
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool NextField(const char** p, const char* end, uint64_t* tag, const char** payload) {
+  *payload = nullptr;
+  if (!ReadVarint(p, end, tag) || (*tag >> 3) == 0) return false;
+  switch (*tag & 7) {
+    case 0: {
+      uint64_t ignored;
+      return ReadVarint(p, end, &ignored);
+    }
+    case 1:
+      if (end - *p < 8) return false;
+      *p += 8;
+      return true;
+    case 5:
+      if (end - *p < 4) return false;
+      *p += 4;
+      return true;
+    case 2: {
+      uint64_t length = 0;
+      if (!ReadVarint(p, end, &length) || length > static_cast<uint64_t>(end - *p)) return false;
+      *payload = *p;
+      *p += length;
+      return true;
+    }
+    default:
+      return false;  // groups: none of these messages has one
+  }
+}
+
+// Appends the fields of the `kind` message in [p, end) to `*out`, provenance left out. Fields copied as
+// they are go in runs, one append each. `scratch` holds one reusable buffer per nesting level below this
+// one. False when the bytes are not a well-formed encoding.
 bool FilterFields(const char* p, const char* end, WireKind kind, std::string* out, std::string* scratch) {
+  const char* run = p;  // the start of the fields copied as they are since the last one that was not
   while (p < end) {
     const char* field = p;
     uint64_t tag = 0;
-    if (!ReadVarint(&p, end, &tag) || (tag >> 3) == 0) return false;
     const char* payload = nullptr;
-    switch (tag & 7) {
-      case 0: {
-        uint64_t ignored;
-        if (!ReadVarint(&p, end, &ignored)) return false;
-        break;
-      }
-      case 1:
-        if (end - p < 8) return false;
-        p += 8;
-        break;
-      case 5:
-        if (end - p < 4) return false;
-        p += 4;
-        break;
-      case 2: {
-        uint64_t length = 0;
-        if (!ReadVarint(&p, end, &length) || length > static_cast<uint64_t>(end - p)) return false;
-        payload = p;
-        p += length;
-        break;
-      }
-      default:
-        return false;  // groups: none of these messages has one
-    }
+    if (!NextField(&p, end, &tag, &payload)) return false;
     FieldAction action = ActionOf(kind, tag >> 3);
+    if (!action.skip && (action.inner == WireKind::kNone || payload == nullptr)) continue;
+    if (field > run) out->append(run, static_cast<size_t>(field - run));
+    run = p;
     if (action.skip) continue;
-    if (action.inner == WireKind::kNone || payload == nullptr) {
-      out->append(field, static_cast<size_t>(p - field));
-      continue;
+    // A message kept with its own provenance dropped: it shrinks, so its length is written anew. A cell's
+    // or a section's provenance fields have its highest numbers, and serialisers write fields in number
+    // order: what stays is then a prefix of the message, copied without a scratch buffer.
+    if (action.inner == WireKind::kCell || action.inner == WireKind::kSection) {
+      const char* kept_end = nullptr;
+      bool prefix = true;
+      for (const char* q = payload; q < p;) {
+        const char* inner_field = q;
+        uint64_t inner_tag = 0;
+        const char* inner_payload = nullptr;
+        if (!NextField(&q, p, &inner_tag, &inner_payload)) return false;
+        if (ActionOf(action.inner, inner_tag >> 3).skip) {
+          if (kept_end == nullptr) kept_end = inner_field;
+        } else if (kept_end != nullptr) {
+          prefix = false;
+          break;
+        }
+      }
+      if (prefix) {
+        AppendLengthDelimited(tag, absl::string_view(payload, static_cast<size_t>((kept_end ? kept_end : p) - payload)), out);
+        continue;
+      }
     }
-    // A message kept with its own provenance dropped: it shrinks, so its length is written anew.
     std::string& inner = scratch[0];
     inner.clear();
     if (!FilterFields(payload, p, action.inner, &inner, scratch + 1)) return false;
-    AppendVarint(tag, out);
-    AppendVarint(inner.size(), out);
-    out->append(inner);
+    AppendLengthDelimited(tag, inner, out);
   }
+  if (end > run) out->append(run, static_cast<size_t>(end - run));
   return true;
 }
 
