@@ -13,13 +13,25 @@
 namespace gongkai {
 namespace {
 
-TEST(AggregatorService, FoldsAStreamAndMergesShardsIntoTheSameAnswerAsOnePass) {
-  aggregator::AggregatorServiceImpl service;
-  ServerOptions options;
-  options.drain = absl::ZeroDuration();
-  auto server = Server::Start(options, {{&service, v1::AggregatorService::service_full_name()}});
-  ASSERT_TRUE(server.ok());
-  auto stub = v1::AggregatorService::NewStub(grpc::CreateChannel((*server)->local_address(), grpc::InsecureChannelCredentials()));
+// An aggregator service on a loopback port and a stub to it.
+class AggregatorService : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.drain = absl::ZeroDuration();
+    auto server = Server::Start(options, {{&service_, v1::AggregatorService::service_full_name()}});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    stub_ = v1::AggregatorService::NewStub(grpc::CreateChannel(server_->local_address(), grpc::InsecureChannelCredentials()));
+  }
+
+  aggregator::AggregatorServiceImpl service_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<v1::AggregatorService::Stub> stub_;
+};
+
+TEST_F(AggregatorService, FoldsAStreamAndMergesShardsIntoTheSameAnswerAsOnePass) {
+  auto& stub = stub_;
   std::vector<v1::CheckedReport> reports;
   for (uint32_t i = 0; i < 10; ++i) {
     v1::CheckedReport c;
@@ -49,13 +61,8 @@ TEST(AggregatorService, FoldsAStreamAndMergesShardsIntoTheSameAnswerAsOnePass) {
 
 // A long stream: the service reads reports into a message on an arena it renews every few hundred reports;
 // every report must still count once, with its own values.
-TEST(AggregatorService, ALongStreamAddsUpLikeOnePassInProcess) {
-  aggregator::AggregatorServiceImpl service;
-  ServerOptions options;
-  options.drain = absl::ZeroDuration();
-  auto server = Server::Start(options, {{&service, v1::AggregatorService::service_full_name()}});
-  ASSERT_TRUE(server.ok());
-  auto stub = v1::AggregatorService::NewStub(grpc::CreateChannel((*server)->local_address(), grpc::InsecureChannelCredentials()));
+TEST_F(AggregatorService, ALongStreamAddsUpLikeOnePassInProcess) {
+  auto& stub = stub_;
   v1::Aggregate local;
   grpc::ClientContext context;
   v1::AddReportsResponse response;
