@@ -2,7 +2,8 @@
 // as a serialised AnnualReport (any field, any value); other input drives a structure-aware builder
 // (FuzzedDataProvider): a template version, every cell with an arbitrary state and value (huge, negative,
 // decimal with any scale), arbitrary section texts, agency and years. Each report is validated alone and in
-// a batch with a copy of itself and a previous-year variant; nothing may crash, overflow or hang.
+// a batch with a copy of itself and a previous-year variant; nothing may crash, overflow or hang. Each input
+// also goes through DropProvenanceFromBytes (common/schema.h), which must agree with DropProvenance.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -10,7 +11,10 @@
 #include <climits>
 #include <cstdlib>
 
+#include "absl/strings/escaping.h"
 #include "common/schema.h"
+#include "common/text.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "services/validator/validator.h"
 
 namespace {
@@ -51,6 +55,8 @@ gongkai::v1::AnnualReport Build(FuzzedDataProvider& in) {
   return r;
 }
 
+std::string Utf8Safe(const std::string& s) { return gongkai::ValidateUtf8(s).ok() ? s : absl::CHexEscape(s); }
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -61,10 +67,41 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   gongkai::v1::AnnualReport report;
   if (size > 0 && data[0] == 'P') {
+    // Provenance dropped on arbitrary bytes: an answer or a refusal, never a crash; bytes that parse as a
+    // report still parse once it is dropped.
+    absl::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
+    absl::StatusOr<std::string> dropped = gongkai::DropProvenanceFromBytes(bytes);
     if (!report.ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;
+    gongkai::v1::AnnualReport lean;
+    if (dropped.ok() && !lean.ParseFromString(*dropped)) std::abort();
   } else {
     FuzzedDataProvider in(data, size);
     report = Build(in);
+    // On a report as protobuf writes it, dropping provenance on the bytes is DropProvenance exactly. Its
+    // strings are made UTF-8 first (escaped when they are not), so that it reads back.
+    gongkai::v1::AnnualReport readable = report;
+    readable.set_agency(Utf8Safe(readable.agency()));
+    readable.set_fee_unit(Utf8Safe(readable.fee_unit()));
+    for (gongkai::v1::Table* t : {readable.mutable_table2(), readable.mutable_table3(), readable.mutable_table4()}) {
+      for (gongkai::v1::Cell& cell : *t->mutable_cells()) cell.set_raw(Utf8Safe(cell.raw()));
+    }
+    for (gongkai::v1::Section& section : *readable.mutable_sections()) {
+      section.set_heading(Utf8Safe(section.heading()));
+      section.set_text(Utf8Safe(section.text()));
+    }
+    std::string full = readable.SerializeAsString();
+    gongkai::v1::AnnualReport want;
+    if (!want.ParseFromString(full)) std::abort();
+    {
+      absl::StatusOr<std::string> dropped = gongkai::DropProvenanceFromBytes(full);
+      gongkai::v1::AnnualReport lean;
+      google::protobuf::RepeatedPtrField<gongkai::v1::Finding> no_findings;
+      gongkai::DropProvenance(&want, &no_findings);
+      if (!dropped.ok() || !lean.ParseFromString(*dropped) ||
+          !google::protobuf::util::MessageDifferencer::Equals(lean, want)) {
+        std::abort();
+      }
+    }
   }
   validator->Validate(report);
   gongkai::v1::AnnualReport previous = report;
