@@ -385,6 +385,10 @@ void DropProvenance(v1::AnnualReport* report, google::protobuf::RepeatedPtrField
   report->clear_title_position();
   report->clear_fee_unit_position();
   for (v1::Section& s : *report->mutable_sections()) s.clear_position();
+  DropFindingProvenance(findings);
+}
+
+void DropFindingProvenance(google::protobuf::RepeatedPtrField<v1::Finding>* findings) {
   for (v1::Finding& f : *findings) {
     v1::Finding kept;
     kept.set_rule_id(f.rule_id());
@@ -394,9 +398,6 @@ void DropProvenance(v1::AnnualReport* report, google::protobuf::RepeatedPtrField
   }
 }
 
-}  // namespace gongkai
-
-namespace gongkai {
 namespace {
 
 // The messages DropProvenanceFromBytes looks inside; every other message is copied or skipped whole.

@@ -62,6 +62,9 @@ gongkai::v1::Cell* FindMutableCell(gongkai::v1::AnnualReport* report, absl::stri
 // identity, metadata, section texts and tables stay as they were.
 void DropProvenance(gongkai::v1::AnnualReport* report, google::protobuf::RepeatedPtrField<gongkai::v1::Finding>* findings);
 
+// DropProvenance's part for findings: each keeps its rule, severity and outcome only.
+void DropFindingProvenance(google::protobuf::RepeatedPtrField<gongkai::v1::Finding>* findings);
+
 // DropProvenance's report, from and to a serialised AnnualReport, without parsing it into messages: the
 // wire fields that stay are copied and the others skipped, a fraction of the cost of a parse (the gateway
 // passes reports on serialised). InvalidArgument when `serialized` is not a well-formed encoding.

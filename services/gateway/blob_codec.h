@@ -1,7 +1,7 @@
 // How the job store keeps documents and results on disk: LZ4-compressed when that makes them smaller. A
 // result is ~12 KB of protobuf of which half is the same 200 cell keys, and compresses ~2.4×, so a
-// nationwide job's store is well under half the size and SQLite writes that many fewer pages, for ~3 % of
-// the batch path's instructions (zstd's fast level compresses a little better for four times that).
+// nationwide job's store is well under half the size and SQLite writes that many fewer pages, for ~7 % of
+// the batch path's instructions (zstd's fast level compresses a little better for four times the cost).
 //
 // A compressed blob is the marker "\x04LZ4", the original size (4 bytes, little-endian) and one LZ4 block.
 // A serialised gongkai message never starts with 0x04 (field number 0 is not a field), so a blob without

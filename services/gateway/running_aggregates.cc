@@ -58,12 +58,8 @@ void RunningAggregates::Add(const std::string& job_id, const std::vector<wire::R
     } else {
       checked.mutable_report()->swap(*result->mutable_report());
     }
-    for (const v1::Finding& f : result->findings()) {
-      v1::Finding* kept = checked.add_findings();
-      kept->set_rule_id(f.rule_id());
-      kept->set_severity(f.severity());
-      kept->set_outcome(f.outcome());
-    }
+    checked.mutable_findings()->Swap(result->mutable_findings());
+    DropFindingProvenance(checked.mutable_findings());
     if (!job->writer->Write(checked)) {
       job->broken = true;
       Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",

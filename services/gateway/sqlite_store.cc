@@ -87,10 +87,12 @@ class StatementCache {
 
  private:
   sqlite3* db_;
-  absl::flat_hash_map<std::string, std::vector<sqlite3_stmt*>> free_;
+  // Keyed by the SQL text itself: every caller passes a string literal, which outlives the store.
+  absl::flat_hash_map<absl::string_view, std::vector<sqlite3_stmt*>> free_;
 };
 
-// A prepared statement for one use, taken from the cache and given back to it.
+// A prepared statement for one use, taken from the cache and given back to it. `sql` must outlive the
+// store (every caller passes a string literal): the cache keys its statements by it.
 class Stmt {
  public:
   Stmt(StatementCache* cache, const char* sql) : cache_(cache), sql_(sql) { stmt_ = cache->Take(sql, &rc_); }
