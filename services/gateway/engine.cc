@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
+#include "common/status_macros.h"
 #include "grpcpp/create_channel.h"
 
 namespace gongkai::gateway {
@@ -29,6 +30,7 @@ Engine::Engine(JobStore* store, EngineOptions options) : store_(store), options_
   validator_channel_ = MakeBalancedChannel(options_.validator_target, "gongkai.v1.ValidatorService", options_.credentials);
   parse_batch_ = std::make_unique<ParseBatchCall>(parser_channel_);
   validate_batch_ = std::make_unique<ValidateBatchCall>(validator_channel_);
+  validator_stub_ = v1::ValidatorService::NewStub(validator_channel_);
 }
 
 Engine::~Engine() { Stop(); }
@@ -42,6 +44,7 @@ absl::Status Engine::Start() {
   }
   running_ = true;
   for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { Work(i); });
+  threads_.emplace_back([this] { CheckJobs(); });
   return absl::OkStatus();
 }
 
@@ -54,6 +57,11 @@ void Engine::Stop() {
 void Engine::SetOnCompleted(CompletedFn fn) {
   absl::MutexLock lock(&mu_);
   on_completed_ = std::move(fn);
+}
+
+void Engine::SetOnAmending(AmendingFn fn) {
+  absl::MutexLock lock(&mu_);
+  on_amending_ = std::move(fn);
 }
 
 std::string Engine::WaitingFor() const {
@@ -126,6 +134,7 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
     }
   }
   wire::ValidateBatchRequest validate_request;
+  validate_request.set_narrative_signatures(options_.job_wide_copies);
   std::vector<int> validated;  // index into items of each report sent
   // A report's bytes move from the parser's answer to the validator's request and then into the result:
   // the gateway never parses a report, and never copies one.
@@ -155,10 +164,20 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
     if (p.has_error()) result.set_error(p.error().message());
     results.emplace_back(items[i], std::move(result));
   }
+  // The call that validated a document: the lowest seq of its job's documents in this call.
+  std::map<std::string, int64_t> call_of_job;
+  for (int i : validated) {
+    const WorkItem& item = items[static_cast<size_t>(i)];
+    auto [it, added] = call_of_job.emplace(item.job_id, item.seq);
+    if (!added) it->second = std::min(it->second, item.seq);
+  }
   for (size_t k = 0; k < validated.size(); ++k) {
-    wire::ReportResult& result = results[static_cast<size_t>(validated[k])].second;
+    auto& [item, result] = results[static_cast<size_t>(validated[k])];
+    v1::ValidateResponse& answer = *checked.mutable_results(static_cast<int>(k));
     result.mutable_report()->swap(*validate_request.mutable_reports(static_cast<int>(k))->mutable_report());
-    result.mutable_findings()->Swap(checked.mutable_results(static_cast<int>(k))->mutable_findings());
+    result.mutable_findings()->Swap(answer.mutable_findings());
+    item.narrative_signature.swap(*answer.mutable_narrative_signature());
+    item.validated_in = call_of_job[item.job_id];
   }
   std::vector<bool> written;
   // One commit per batch: the results, and the worker's next batch unless the engine is stopping.
@@ -182,6 +201,149 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
     for (const auto& [job, done] : by_job) on_completed(job, done);
   }
   return true;
+}
+
+void Engine::CheckJobs() {
+  absl::Duration backoff = options_.backoff_initial;
+  while (running_) {
+    absl::StatusOr<std::string> job = store_->NextToCheck();
+    if (!job.ok() || job->empty()) {
+      if (!job.ok()) Log(LogSeverity::kError, "finding a job to check failed", {{"error", std::string(job.status().message())}});
+      absl::SleepFor(options_.idle_poll);
+      continue;
+    }
+    absl::Status checked = CheckJob(*job);
+    if (checked.ok()) {
+      backoff = options_.backoff_initial;
+      continue;
+    }
+    if (!running_) break;
+    {
+      absl::MutexLock lock(&mu_);
+      waiting_for_ = absl::StrCat("job-wide checks: ", checked.message());
+    }
+    Log(LogSeverity::kWarning, "job-wide checks will be tried again", {{"job", *job}, {"reason", std::string(checked.message())}});
+    absl::SleepFor(backoff);
+    backoff = std::min(backoff * 2, options_.backoff_max);
+  }
+}
+
+absl::Status Engine::CheckJob(const std::string& job) {
+  std::map<int64_t, std::vector<v1::Finding>> found;
+  if (options_.job_wide_copies) GONGKAI_RETURN_IF_ERROR(JobWideCopies(job, &found));
+  if (!found.empty()) {
+    AmendingFn on_amending;
+    {
+      absl::MutexLock lock(&mu_);
+      on_amending = on_amending_;
+    }
+    if (on_amending) on_amending(job);
+  }
+  absl::StatusOr<bool> finished = store_->FinishChecks(job, found);
+  if (!finished.ok()) return finished.status();
+  size_t findings = 0;
+  for (const auto& [seq, f] : found) findings += f.size();
+  Log(LogSeverity::kInfo, *finished ? "job done" : "job left checking (cancelled, or finished elsewhere)",
+      {{"job", job}, {"job_wide_findings", absl::StrCat(*finished ? findings : 0)}});
+  return absl::OkStatus();
+}
+
+absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std::vector<v1::Finding>>* found) {
+  static constexpr char kRule[] = "batch.copied";
+  // The validators' rule set says whether batch.copied runs and at which severity; the confirming calls
+  // run it alone, with that severity.
+  v1::ListRulesResponse rules;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+    grpc::Status status = validator_stub_->ListRules(&context, {}, &rules);
+    if (!status.ok()) return absl::UnavailableError(absl::StrCat("validator replicas: ", status.error_message()));
+  }
+  v1::RuleConfig only_copied;
+  only_copied.set_name("job-wide batch.copied");
+  bool active = false;
+  for (const v1::RuleInfo& rule : rules.rules()) {
+    v1::RuleConfig::Override* o = only_copied.add_overrides();
+    o->set_rule_id(rule.id());
+    if (rule.id() == kRule) {
+      o->set_severity(rule.default_severity());
+      active = true;
+    } else {
+      o->set_disabled(true);
+    }
+  }
+  if (!active) return absl::OkStatus();
+
+  // Every signature to the validator, in chunks; it answers the candidate pairs.
+  std::map<int64_t, int64_t> call_of;  // seq -> the call that validated it
+  v1::NarrativePairs pairs;
+  {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.check_deadline));
+    auto writer = validator_stub_->PairNarratives(&context, &pairs);
+    v1::NarrativeSignatures chunk;
+    chunk.set_max_pairs_per_report(options_.max_copies_per_report);
+    bool open = true;
+    absl::Status read = store_->NarrativeSignatures(job, [&](int64_t seq, int64_t validated_in, absl::string_view signature) {
+      call_of[seq] = validated_in;
+      v1::NarrativeSignatures::Entry* e = chunk.add_entries();
+      e->set_id(seq);
+      e->set_signature(std::string(signature));
+      if (chunk.entries_size() == 1024) {
+        open = open && writer->Write(chunk);
+        chunk.Clear();
+      }
+    });
+    if (!read.ok()) {
+      context.TryCancel();
+      writer->Finish().IgnoreError();
+      return read;
+    }
+    if (open && (chunk.entries_size() > 0 || chunk.max_pairs_per_report() > 0)) writer->Write(chunk);
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    if (!status.ok()) return absl::UnavailableError(absl::StrCat("validator replicas: ", status.error_message()));
+  }
+
+  // Each candidate from two different calls (a call compared its own reports) confirmed by the two
+  // reports validated together.
+  int64_t confirmed = 0, compared = 0;
+  for (const v1::NarrativePairs::Pair& pair : pairs.pairs()) {
+    if (!running_) return absl::AbortedError("the gateway is stopping");
+    auto a = call_of.find(pair.a()), b = call_of.find(pair.b());
+    if (a == call_of.end() || b == call_of.end() || a->second == b->second) continue;
+    absl::StatusOr<std::map<int64_t, wire::ReportResult>> stored = store_->StoredResults(job, {pair.a(), pair.b()});
+    if (!stored.ok()) return stored.status();
+    if (stored->size() != 2 || stored->begin()->second.report().empty() || stored->rbegin()->second.report().empty()) continue;
+    wire::ValidateBatchRequest request;
+    *request.mutable_rules() = only_copied;
+    for (auto& [seq, result] : *stored) request.add_reports()->mutable_report()->swap(*result.mutable_report());
+    v1::ValidateBatchResponse answer;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+    grpc::Status status = (*validate_batch_)(&context, request, &answer);
+    if (!status.ok() || answer.results_size() != 2) {
+      return absl::UnavailableError(
+          absl::StrCat("validator replicas: ", status.ok() ? "wrong number of results" : status.error_message()));
+    }
+    ++compared;
+    int k = 0;
+    bool copied = false;
+    for (int64_t seq : {pair.a(), pair.b()}) {
+      for (v1::Finding& f : *answer.mutable_results(k)->mutable_findings()) {
+        if (f.rule_id() != kRule || f.outcome() != v1::OUTCOME_FAILED) continue;
+        (*found)[seq].push_back(std::move(f));
+        copied = true;
+      }
+      ++k;
+    }
+    confirmed += copied;
+  }
+  Log(LogSeverity::kInfo, "job-wide batch.copied",
+      {{"job", job}, {"signatures", absl::StrCat(call_of.size())}, {"candidates", absl::StrCat(pairs.pairs_size())},
+       {"compared", absl::StrCat(compared)}, {"copied", absl::StrCat(confirmed)},
+       {"left_out", absl::StrCat(pairs.left_out())}});
+  return absl::OkStatus();
 }
 
 }  // namespace gongkai::gateway

@@ -4,11 +4,16 @@
 // or a list of loopback addresses in tests); every call has a deadline; gRPC retries UNAVAILABLE calls,
 // and a batch whose call still fails (a dead or hung replica) goes back to pending and is tried again after
 // a backoff. Work in flight is bounded by workers × batch size, so memory stays flat whatever the job's size.
+// Once a sealed job's last document is done, one more thread runs its job-wide checks: batch.copied across
+// every call's reports (the validators pair the narrative signatures they answered; each candidate pair
+// that no one call held is validated together), its findings appended to the stored results in the
+// transaction that marks the job done.
 #ifndef GONGKAI_SERVICES_GATEWAY_ENGINE_H_
 #define GONGKAI_SERVICES_GATEWAY_ENGINE_H_
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -17,6 +22,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "gongkai/v1/validator_service.grpc.pb.h"
 #include "grpcpp/security/credentials.h"
 #include "services/gateway/store.h"
 #include "services/gateway/wire_calls.h"
@@ -33,6 +39,12 @@ struct EngineOptions {
   absl::Duration backoff_initial = absl::Milliseconds(100);
   absl::Duration backoff_max = absl::Seconds(5);
   absl::Duration idle_poll = absl::Milliseconds(20);
+  // Job-wide checks: once a sealed job's last document is done, batch.copied runs across all its batches
+  // (the validator pairs the narrative signatures it answered, then each candidate pair from two different
+  // calls is validated together). Off: batch.copied reaches only as far as one call's batch.
+  bool job_wide_copies = true;
+  int max_copies_per_report = 8;  // candidate pairs a report takes part in (the closest first)
+  absl::Duration check_deadline = absl::Minutes(5);  // the pairing call of one job
   std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: plaintext
 };
 
@@ -60,11 +72,23 @@ class Engine {
   using CompletedFn = std::function<void(const std::string& job, const std::vector<wire::ReportResult*>&)>;
   void SetOnCompleted(CompletedFn fn);
 
+  // Called before job-wide checks add findings to results already stored (and already passed to
+  // CompletedFn), so that whatever was built from them can be dropped. Thread-safe; null to stop.
+  using AmendingFn = std::function<void(const std::string& job)>;
+  void SetOnAmending(AmendingFn fn);
+
  private:
   void Work(int worker);
   // One batch through the parser and the validator, its results stored and, while the engine runs, the
   // worker's next batch claimed into `*next`. False (and the reason) when a replica or the store failed.
   bool Process(const std::vector<WorkItem>& items, std::string* reason, std::vector<WorkItem>* next);
+  // Runs the job-wide checks of jobs whose documents are all done, one job at a time, until stopped.
+  void CheckJobs();
+  // The job-wide checks of `job`, their findings stored and the job marked done. Unavailable (and why)
+  // when a validator failed: the job stays in checking and is tried again.
+  absl::Status CheckJob(const std::string& job);
+  // batch.copied across the job: findings by seq.
+  absl::Status JobWideCopies(const std::string& job, std::map<int64_t, std::vector<gongkai::v1::Finding>>* found);
 
   JobStore* store_;
   EngineOptions options_;
@@ -72,11 +96,13 @@ class Engine {
   // Reports stay serialised from the parser's answer to the validator, the store and the aggregator.
   std::unique_ptr<ParseBatchCall> parse_batch_;
   std::unique_ptr<ValidateBatchCall> validate_batch_;
+  std::unique_ptr<gongkai::v1::ValidatorService::Stub> validator_stub_;
   std::vector<std::thread> threads_;
   std::atomic<bool> running_{false};
   mutable absl::Mutex mu_;
   std::string waiting_for_ ABSL_GUARDED_BY(mu_);
   CompletedFn on_completed_ ABSL_GUARDED_BY(mu_);
+  AmendingFn on_amending_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace gongkai::gateway

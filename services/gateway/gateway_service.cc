@@ -21,11 +21,16 @@ GatewayServiceImpl::GatewayServiceImpl(JobStore* store, Engine* engine, GatewayS
                                                  const std::vector<wire::ReportResult*>& results) {
       running->Add(job, results);
     });
+    // Findings added to stored results after they went to the aggregator: the summary adds the job up again.
+    engine_->SetOnAmending([running = running_](const std::string& job) { running->Invalidate(job); });
   }
 }
 
 GatewayServiceImpl::~GatewayServiceImpl() {
-  if (engine_ != nullptr) engine_->SetOnCompleted(nullptr);
+  if (engine_ != nullptr) {
+    engine_->SetOnCompleted(nullptr);
+    engine_->SetOnAmending(nullptr);
+  }
 }
 
 grpc::Status GatewayServiceImpl::Submit(grpc::ServerContext* context, grpc::ServerReader<v1::SubmitRequest>* reader,

@@ -24,6 +24,11 @@ ABSL_FLAG(std::string, peer_tls_ca, "", "PEM CA of the parser, validator and agg
 ABSL_FLAG(std::string, peer_tls_cert, "", "PEM client certificate for mutual TLS to them; env GONGKAI_PEER_TLS_CERT");
 ABSL_FLAG(std::string, peer_tls_key, "", "PEM key of --peer_tls_cert; env GONGKAI_PEER_TLS_KEY");
 ABSL_FLAG(double, call_deadline_seconds, 30, "deadline of every call to a replica; env GONGKAI_CALL_DEADLINE_SECONDS");
+ABSL_FLAG(bool, job_wide_copies, true,
+          "once a job's documents are done, run batch.copied across the whole job, not only within each call; "
+          "env GONGKAI_JOB_WIDE_COPIES");
+ABSL_FLAG(int, max_copies_per_report, 8,
+          "job-wide batch.copied: candidate pairs per report, the closest first; env GONGKAI_MAX_COPIES_PER_REPORT");
 
 namespace {
 
@@ -64,6 +69,8 @@ int main(int argc, char** argv) {
   engine_options.workers = absl::GetFlag(FLAGS_workers);
   engine_options.batch_size = absl::GetFlag(FLAGS_batch_size);
   engine_options.call_deadline = absl::Seconds(absl::GetFlag(FLAGS_call_deadline_seconds));
+  engine_options.job_wide_copies = absl::GetFlag(FLAGS_job_wide_copies);
+  engine_options.max_copies_per_report = absl::GetFlag(FLAGS_max_copies_per_report);
   engine_options.credentials = *peer_credentials;
   gongkai::gateway::Engine engine(store->get(), engine_options);
   absl::Status started = engine.Start();

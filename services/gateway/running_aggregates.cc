@@ -1,5 +1,6 @@
 #include "services/gateway/running_aggregates.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -116,6 +117,24 @@ absl::StatusOr<v1::Aggregate> RunningAggregates::Finish(const std::string& job_i
     jobs_.erase(job_id);  // never trusted again; the caller adds the job up from the store
   }
   return answer;
+}
+
+void RunningAggregates::Invalidate(const std::string& job_id) {
+  std::shared_ptr<Job> job = Get(job_id, false);
+  if (job == nullptr) return;
+  {
+    absl::MutexLock lock(&job->mu);
+    job->broken = true;
+    job->finished = false;
+    if (job->writer != nullptr) {
+      job->context.TryCancel();
+      job->writer->Finish().IgnoreError();
+      job->writer.reset();
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  jobs_.erase(job_id);
+  finished_order_.erase(std::remove(finished_order_.begin(), finished_order_.end(), job_id), finished_order_.end());
 }
 
 }  // namespace gongkai::gateway

@@ -37,6 +37,10 @@ class RunningAggregates {
   // when all of them were fed here; FailedPrecondition (with why) when the caller must add the job up itself.
   absl::StatusOr<gongkai::v1::Aggregate> Finish(const std::string& job, int64_t results_done);
 
+  // Results of `job` already fed here are about to change in the store (job-wide findings): its running
+  // aggregate is dropped, and Finish sends the caller to the store.
+  void Invalidate(const std::string& job);
+
  private:
   struct Job {
     absl::Mutex mu;

@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -36,7 +37,7 @@ CREATE TABLE IF NOT EXISTS jobs(
 CREATE TABLE IF NOT EXISTS documents(
   job TEXT NOT NULL, seq INTEGER NOT NULL, doc_id TEXT NOT NULL, status TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, max_severity INTEGER, region TEXT,
-  rules TEXT, document BLOB, result BLOB, PRIMARY KEY(job, seq));
+  rules TEXT, document BLOB, result BLOB, signature BLOB, validated_in INTEGER, PRIMARY KEY(job, seq));
 CREATE UNIQUE INDEX IF NOT EXISTS documents_doc_id ON documents(job, doc_id) WHERE doc_id != '';
 CREATE INDEX IF NOT EXISTS documents_status ON documents(status, job, seq);
 CREATE INDEX IF NOT EXISTS documents_job_status ON documents(job, status, failed);
@@ -113,6 +114,14 @@ class Stmt {
   Stmt& BindBlob(int i, const std::string& blob) {
     sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
     return *this;
+  }
+  // Binds NULL for an empty blob.
+  Stmt& BindBlobOrNull(int i, const std::string& blob) {
+    if (blob.empty()) {
+      sqlite3_bind_null(stmt_, i);
+      return *this;
+    }
+    return BindBlob(i, blob);
   }
   Stmt& Bind(int i, int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
@@ -278,9 +287,9 @@ class SqliteStore : public JobStore {
     return absl::OkStatus();
   }
 
-  // A sealed job with nothing left to do is done.
+  // A sealed job with nothing left to do goes on to its job-wide checks (an empty one is done).
   void MaybeFinish(absl::string_view job_id) {
-    Stmt s(&statements_, "UPDATE jobs SET state = 'done' WHERE id = ? AND sealed = 1 AND state = 'running' AND NOT EXISTS "
+    Stmt s(&statements_, "UPDATE jobs SET state = 'checking' WHERE id = ? AND sealed = 1 AND state = 'running' AND NOT EXISTS "
                 "(SELECT 1 FROM documents WHERE job = ? AND status IN ('pending', 'working'))");
     s.Bind(1, job_id).Bind(2, job_id);
     s.Step();
@@ -440,22 +449,26 @@ class SqliteStore : public JobStore {
     std::vector<std::string> failed_rules;
   };
 
+  // A result as it is stored.
+  static ResultRow RowOf(const wire::ReportResult& result) {
+    ResultRow row;
+    row.blob = PackBlob(result.SerializeAsString());
+    row.rules = ",";
+    for (const v1::Finding& f : result.findings()) {
+      if (f.outcome() != v1::OUTCOME_FAILED) continue;
+      int rank = f.severity() == v1::SEVERITY_ERROR ? 3 : f.severity() == v1::SEVERITY_WARNING ? 2 : 1;
+      row.max_severity = std::max(row.max_severity, rank);
+      absl::StrAppend(&row.rules, f.rule_id(), ",");
+      row.failed_rules.push_back(f.rule_id());
+    }
+    return row;
+  }
+
   static std::vector<ResultRow> ResultRows(const std::vector<std::pair<WorkItem, wire::ReportResult>>& results) {
     // Everything that needs no database is done before the lock: blobs, severities, rule lists.
-    std::vector<ResultRow> rows(results.size());
-    for (size_t i = 0; i < results.size(); ++i) {
-      const wire::ReportResult& result = results[i].second;
-      ResultRow& row = rows[i];
-      row.blob = PackBlob(result.SerializeAsString());
-      row.rules = ",";
-      for (const v1::Finding& f : result.findings()) {
-        if (f.outcome() != v1::OUTCOME_FAILED) continue;
-        int rank = f.severity() == v1::SEVERITY_ERROR ? 3 : f.severity() == v1::SEVERITY_WARNING ? 2 : 1;
-        row.max_severity = std::max(row.max_severity, rank);
-        absl::StrAppend(&row.rules, f.rule_id(), ",");
-        row.failed_rules.push_back(f.rule_id());
-      }
-    }
+    std::vector<ResultRow> rows;
+    rows.reserve(results.size());
+    for (const auto& [item, result] : results) rows.push_back(RowOf(result));
     return rows;
   }
 
@@ -466,7 +479,7 @@ class SqliteStore : public JobStore {
     if (written != nullptr) written->assign(results.size(), false);
     // Only a document still in work is completed: a result is written once, whatever happens.
     Stmt u(&statements_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
-                "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
+                "rules = ?, failed = ?, signature = ?, validated_in = ? WHERE job = ? AND seq = ? AND status = 'working'");
     std::map<std::pair<std::string, std::string>, int64_t> counts;  // (job, rule) -> reports newly failing it
     std::map<std::string, std::pair<int64_t, int64_t>> finished;     // job -> (done, failed) newly
     std::set<std::string> jobs;
@@ -478,8 +491,10 @@ class SqliteStore : public JobStore {
           .Bind(3, rows[i].max_severity)
           .Bind(4, rows[i].rules)
           .Bind(5, result.error().empty() ? 0 : 1)
-          .Bind(6, item.job_id)
-          .Bind(7, item.seq);
+          .BindBlobOrNull(6, item.narrative_signature)
+          .Bind(7, item.validated_in)
+          .Bind(8, item.job_id)
+          .Bind(9, item.seq);
       if (u.Step() != SQLITE_DONE) {
         Run("ROLLBACK").IgnoreError();  // the error being returned matters more
         return Error("store a result");
@@ -510,6 +525,110 @@ class SqliteStore : public JobStore {
     Stmt s(&statements_, "UPDATE documents SET status = 'pending' WHERE status = 'working'");
     if (s.Step() != SQLITE_DONE) return Error("recover");
     return sqlite3_changes(db_);
+  }
+
+  absl::StatusOr<std::string> NextToCheck() override {
+    absl::MutexLock lock(&mu_);
+    Stmt s(&statements_, "SELECT id FROM jobs WHERE state = 'checking' ORDER BY created LIMIT 1");
+    int rc = s.Step();
+    if (rc == SQLITE_ROW) return s.Text(0);
+    if (rc != SQLITE_DONE) return Error("find a job to check");
+    return std::string();
+  }
+
+  absl::Status NarrativeSignatures(
+      absl::string_view job_id,
+      const std::function<void(int64_t, int64_t, absl::string_view)>& on_signature) override {
+    // Page by page, so that the lock is never held for a whole job.
+    int64_t after = 0;
+    for (;;) {
+      std::vector<std::tuple<int64_t, int64_t, std::string>> page;
+      {
+        absl::MutexLock lock(&mu_);
+        Stmt s(&statements_, "SELECT seq, validated_in, signature FROM documents WHERE job = ? AND seq > ? "
+                             "AND status = 'done' AND signature IS NOT NULL ORDER BY seq LIMIT 4096");
+        s.Bind(1, job_id).Bind(2, after);
+        int rc;
+        while ((rc = s.Step()) == SQLITE_ROW) page.emplace_back(s.Int(0), s.Int(1), s.Blob(2));
+        if (rc != SQLITE_DONE) return Error("read narrative signatures");
+      }
+      for (const auto& [seq, validated_in, signature] : page) on_signature(seq, validated_in, signature);
+      if (page.size() < 4096) return absl::OkStatus();
+      after = std::get<0>(page.back());
+    }
+  }
+
+  // The stored result of a done document; NotFound when there is none.
+  absl::StatusOr<wire::ReportResult> StoredResultLocked(absl::string_view job_id, int64_t seq)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Stmt s(&statements_, "SELECT result FROM documents WHERE job = ? AND seq = ? AND status = 'done'");
+    s.Bind(1, job_id).Bind(2, seq);
+    if (s.Step() != SQLITE_ROW) return absl::NotFoundError(absl::StrCat("no result ", seq, " in job ", job_id));
+    absl::StatusOr<std::string> serialized = UnpackBlob(s.Blob(0));
+    wire::ReportResult result;
+    if (!serialized.ok() || !result.ParseFromString(*serialized)) {
+      return absl::DataLossError(absl::StrCat("the stored result ", seq, " of job ", job_id, " cannot be read"));
+    }
+    return result;
+  }
+
+  absl::StatusOr<std::map<int64_t, wire::ReportResult>> StoredResults(absl::string_view job_id,
+                                                                       const std::vector<int64_t>& seqs) override {
+    absl::MutexLock lock(&mu_);
+    std::map<int64_t, wire::ReportResult> out;
+    for (int64_t seq : seqs) {
+      absl::StatusOr<wire::ReportResult> result = StoredResultLocked(job_id, seq);
+      if (result.ok()) {
+        out[seq] = *std::move(result);
+      } else if (!absl::IsNotFound(result.status())) {
+        return result.status();
+      }
+    }
+    return out;
+  }
+
+  absl::StatusOr<bool> FinishChecks(absl::string_view job_id,
+                                    const std::map<int64_t, std::vector<v1::Finding>>& findings) override {
+    absl::MutexLock lock(&mu_);
+    if (!Run("BEGIN IMMEDIATE").ok()) return Error("begin");
+    auto fail = [&](absl::Status status) {
+      Run("ROLLBACK").IgnoreError();  // the error being returned matters more
+      return status;
+    };
+    {
+      Stmt state(&statements_, "SELECT state FROM jobs WHERE id = ?");
+      state.Bind(1, job_id);
+      if (state.Step() != SQLITE_ROW || state.Text(0) != "checking") {
+        Run("ROLLBACK").IgnoreError();
+        return false;
+      }
+    }
+    std::map<std::string, int64_t> counts;  // rule -> failed findings added (as Complete counts them)
+    for (const auto& [seq, added] : findings) {
+      if (added.empty()) continue;
+      absl::StatusOr<wire::ReportResult> result = StoredResultLocked(job_id, seq);
+      if (!result.ok()) return fail(result.status());
+      for (const v1::Finding& f : added) {
+        *result->add_findings() = f;
+        if (f.outcome() == v1::OUTCOME_FAILED) ++counts[f.rule_id()];
+      }
+      ResultRow row = RowOf(*result);
+      Stmt u(&statements_, "UPDATE documents SET result = ?, max_severity = ?, rules = ? WHERE job = ? AND seq = ?");
+      u.BindBlob(1, row.blob).Bind(2, row.max_severity).Bind(3, row.rules).Bind(4, job_id).Bind(5, seq);
+      if (u.Step() != SQLITE_DONE) return fail(Error("store job-wide findings"));
+    }
+    Stmt c(&statements_, "INSERT INTO rule_counts(job, rule, count) VALUES(?, ?, ?) "
+                         "ON CONFLICT(job, rule) DO UPDATE SET count = count + excluded.count");
+    for (const auto& [rule, n] : counts) {
+      sqlite3_reset(c.get());
+      c.Bind(1, job_id).Bind(2, rule).Bind(3, n);
+      if (c.Step() != SQLITE_DONE) return fail(Error("count job-wide findings"));
+    }
+    Stmt done(&statements_, "UPDATE jobs SET state = 'done' WHERE id = ? AND state = 'checking'");
+    done.Bind(1, job_id);
+    if (done.Step() != SQLITE_DONE) return fail(Error("finish a job"));
+    if (!Run("COMMIT").ok()) return Error("commit");
+    return true;
   }
 
   absl::StatusOr<v1::JobProgress> ProgressLocked(absl::string_view job_id) {
@@ -603,6 +722,19 @@ class SqliteStore : public JobStore {
         "COMMIT;");
   }
 
+  // A store written before the job-wide checks gets their columns (its documents have no signatures; jobs
+  // it finished stay done).
+  absl::Status AddCheckColumns() {
+    absl::MutexLock lock(&mu_);
+    Stmt info(&statements_, "SELECT 1 FROM pragma_table_info('documents') WHERE name = 'signature'");
+    if (info.Step() == SQLITE_ROW) return absl::OkStatus();
+    return Exec(
+        "BEGIN IMMEDIATE;"
+        "ALTER TABLE documents ADD COLUMN signature BLOB;"
+        "ALTER TABLE documents ADD COLUMN validated_in INTEGER;"
+        "COMMIT;");
+  }
+
  private:
   // Adds newly finished documents to their jobs' progress counters (inside the caller's transaction).
   void CountFinished(const std::map<std::string, std::pair<int64_t, int64_t>>& done_failed_by_job) {
@@ -634,6 +766,8 @@ absl::StatusOr<std::unique_ptr<JobStore>> OpenSqliteStore(const std::string& pat
   absl::Status schema = store->Exec(kSchema);
   if (!schema.ok()) return schema;
   absl::Status migrated = store->AddProgressCounters();
+  if (!migrated.ok()) return migrated;
+  migrated = store->AddCheckColumns();
   if (!migrated.ok()) return migrated;
   return std::unique_ptr<JobStore>(std::move(store));
 }

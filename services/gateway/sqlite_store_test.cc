@@ -1,9 +1,12 @@
 // The SQLite job store on a real database in a temporary folder: progress counters kept with every status
-// change, a result written once, and a store from before the counters migrated on open.
+// change, a result written once, job-wide findings appended once, and a store from before the counters
+// migrated on open.
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -66,7 +69,92 @@ TEST_F(SqliteStoreTest, ProgressCountsEveryDocumentOnceWhateverHappensToIt) {
   p = *store->Progress("me", job);
   EXPECT_EQ(p.validated(), 2);
   EXPECT_EQ(p.failed(), 2);
+  // Every document is done: the job-wide checks are next, and then the job is done, once.
+  EXPECT_EQ(p.state(), "checking");
+  EXPECT_EQ(*store->NextToCheck(), job);
+  EXPECT_TRUE(*store->FinishChecks(job, {}));
+  EXPECT_EQ(store->Progress("me", job)->state(), "done");
+  EXPECT_FALSE(*store->FinishChecks(job, {}));
+  EXPECT_EQ(*store->NextToCheck(), "");
+}
+
+TEST_F(SqliteStoreTest, JobWideFindingsAreAppendedOnceAndCounted) {
+  auto store = *OpenSqliteStore(Path());
+  std::string job = *store->CreateJob("me");
+  std::vector<bool> added;
+  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b"), Doc("c")}, &added).ok());
+  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::vector<WorkItem> items = *store->Claim(10);
+  ASSERT_EQ(items.size(), 3u);
+  std::vector<std::pair<WorkItem, wire::ReportResult>> results;
+  for (size_t i = 0; i < items.size(); ++i) {
+    WorkItem item = items[i];
+    if (i < 2) item.narrative_signature = std::string(512, static_cast<char>('x' + i));  // c has none
+    item.validated_in = i == 0 ? 1 : 2;
+    wire::ReportResult r;
+    r.set_document_id(item.document.metadata().document_id());
+    v1::AnnualReport report;
+    report.set_agency(absl::StrCat("机关", i));
+    r.set_report(report.SerializeAsString());
+    results.push_back({item, std::move(r)});
+  }
+  ASSERT_TRUE(store->Complete(results).ok());
+  std::vector<std::tuple<int64_t, int64_t, std::string>> signatures;
+  ASSERT_TRUE(store->NarrativeSignatures(job, [&](int64_t seq, int64_t in, absl::string_view sig) {
+    signatures.emplace_back(seq, in, std::string(sig));
+  }).ok());
+  ASSERT_EQ(signatures.size(), 2u);
+  EXPECT_EQ(std::get<0>(signatures[0]), items[0].seq);
+  EXPECT_EQ(std::get<1>(signatures[0]), 1);
+  EXPECT_EQ(std::get<2>(signatures[1]), std::string(512, 'y'));
+  auto stored = *store->StoredResults(job, {items[0].seq, items[2].seq, 999});
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[items[2].seq].document_id(), "c");
+
+  v1::Finding copied;
+  copied.set_rule_id("batch.copied");
+  copied.set_severity(v1::SEVERITY_WARNING);
+  copied.set_outcome(v1::OUTCOME_FAILED);
+  std::map<int64_t, std::vector<v1::Finding>> found = {{items[0].seq, {copied}}, {items[1].seq, {copied}}};
+  EXPECT_EQ(store->Progress("me", job)->state(), "checking");
+  EXPECT_TRUE(*store->FinishChecks(job, found));
+  EXPECT_FALSE(*store->FinishChecks(job, found));  // a second gateway, or a restart: nothing twice
+  v1::JobProgress p = *store->Progress("me", job);
   EXPECT_EQ(p.state(), "done");
+  EXPECT_EQ(p.rule_counts().at("batch.copied"), 2);
+  ResultFilter filter;
+  filter.rule_id = "batch.copied";
+  std::vector<v1::ReportResult> got;
+  ASSERT_TRUE(store->Results("me", job, filter, [&](int64_t, v1::ReportResult r) { got.push_back(std::move(r)); }).ok());
+  ASSERT_EQ(got.size(), 2u);
+  for (const v1::ReportResult& r : got) {
+    EXPECT_TRUE(r.error().empty()) << r.error();
+    EXPECT_FALSE(r.report().agency().empty());
+    ASSERT_EQ(r.findings_size(), 1);
+    EXPECT_EQ(r.findings(0).rule_id(), "batch.copied");
+  }
+  filter.rule_id.clear();
+  filter.min_severity = v1::SEVERITY_WARNING;
+  got.clear();
+  ASSERT_TRUE(store->Results("me", job, filter, [&](int64_t, v1::ReportResult r) { got.push_back(std::move(r)); }).ok());
+  EXPECT_EQ(got.size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, ACancelledJobTakesNoJobWideFindings) {
+  auto store = *OpenSqliteStore(Path());
+  std::string job = *store->CreateJob("me");
+  ASSERT_TRUE(*store->AddDocument("me", job, Doc("a")));
+  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::vector<WorkItem> items = *store->Claim(10);
+  ASSERT_TRUE(store->Complete({{items[0], wire::ReportResult()}}).ok());
+  ASSERT_EQ(*store->NextToCheck(), job);
+  ASSERT_TRUE(store->Cancel("me", job).ok());
+  v1::Finding copied;
+  copied.set_rule_id("batch.copied");
+  copied.set_outcome(v1::OUTCOME_FAILED);
+  EXPECT_FALSE(*store->FinishChecks(job, {{items[0].seq, {copied}}}));
+  EXPECT_EQ(store->Progress("me", job)->state(), "cancelled");
+  EXPECT_EQ(store->Progress("me", job)->rule_counts().count("batch.copied"), 0u);
 }
 
 TEST_F(SqliteStoreTest, AStoreFromBeforeTheCountersIsMigratedOnOpen) {
@@ -240,7 +328,7 @@ TEST_F(SqliteStoreTest, BlobsAreCompressedPlainOnesStillReadAndDamagedOnesFailTh
   }
   ASSERT_TRUE(store->Complete(results).ok());
   EXPECT_LT(blob_size("result", "big") * 3, static_cast<int64_t>(report.ByteSizeLong()));
-  EXPECT_EQ(store->Progress("me", job)->state(), "done");
+  EXPECT_EQ(store->Progress("me", job)->state(), "checking");
   std::vector<v1::ReportResult> got;
   ASSERT_TRUE(store->Results("me", job, ResultFilter(), [&](int64_t, v1::ReportResult r) { got.push_back(std::move(r)); }).ok());
   ASSERT_EQ(got.size(), 3u);

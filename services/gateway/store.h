@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,11 @@ struct WorkItem {
   int64_t seq = 0;  // the document's number within its job
   gongkai::v1::Document document;
   int attempts = 0;  // how many times it was claimed before
+  // Set by the engine once the document is validated, for the job-wide checks: the validator's signature
+  // of its narrative (empty: none), and the call that validated it (the lowest seq of the job's documents
+  // in that call), so that pairs a call already compared are not compared again.
+  std::string narrative_signature;
+  int64_t validated_in = 0;
 };
 
 // Filters of a results query.
@@ -79,6 +85,22 @@ class JobStore {
   }
   // Puts every document left in work by a previous process back to pending. Returns how many.
   virtual absl::StatusOr<int64_t> RecoverInterrupted() = 0;
+
+  // Job-wide checks. A sealed job whose every document is done goes to state "checking" (not "done"):
+  // batch.copied across all its batches still has to run. The oldest such job, or "" when there is none.
+  virtual absl::StatusOr<std::string> NextToCheck() = 0;
+  // Every done document of `job` that has a narrative signature, in seq order, with its validated_in.
+  virtual absl::Status NarrativeSignatures(
+      absl::string_view job_id,
+      const std::function<void(int64_t seq, int64_t validated_in, absl::string_view signature)>& on_signature) = 0;
+  // The stored results of the documents `seqs` of `job` that are done, by seq (reports serialised).
+  virtual absl::StatusOr<std::map<int64_t, wire::ReportResult>> StoredResults(absl::string_view job_id,
+                                                                               const std::vector<int64_t>& seqs) = 0;
+  // In one transaction: appends the job-wide findings to the stored results (by seq), counts them in the
+  // job's progress, and marks the job done. False, with nothing written, when the job is no longer
+  // "checking" (cancelled, or finished by another gateway): the findings are never appended twice.
+  virtual absl::StatusOr<bool> FinishChecks(absl::string_view job_id,
+                                            const std::map<int64_t, std::vector<gongkai::v1::Finding>>& findings) = 0;
 
   // Progress of a job (NotFound when it is not the caller's).
   virtual absl::StatusOr<gongkai::v1::JobProgress> Progress(absl::string_view caller, absl::string_view job_id) = 0;

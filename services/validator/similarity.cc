@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
@@ -116,15 +117,29 @@ std::vector<uint64_t> Signature(const std::vector<uint64_t>& shingles, int n) {
 
 std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vector<uint64_t>>& sets, int bands,
                                                       int rows, double min_estimate) {
-  const int n_hashes = bands * rows;
   std::vector<std::vector<uint64_t>> signatures;
   signatures.reserve(sets.size());
-  for (const std::vector<uint64_t>& set : sets) signatures.push_back(Signature(set, n_hashes));
+  for (const std::vector<uint64_t>& set : sets) {
+    signatures.push_back(set.empty() ? std::vector<uint64_t>() : Signature(set, bands * rows));
+  }
+  return CandidatePairsOfSignatures(signatures, bands, rows, min_estimate);
+}
+
+double SignatureEstimate(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+  if (a.empty() || a.size() != b.size()) return 0;
+  size_t equal = 0;
+  for (size_t h = 0; h < a.size(); ++h) equal += a[h] == b[h];
+  return static_cast<double>(equal) / static_cast<double>(a.size());
+}
+
+std::vector<std::pair<size_t, size_t>> CandidatePairsOfSignatures(const std::vector<std::vector<uint64_t>>& signatures,
+                                                                  int bands, int rows, double min_estimate) {
+  const int n_hashes = bands * rows;
   std::vector<std::pair<size_t, size_t>> pairs;
   for (int b = 0; b < bands; ++b) {
     absl::flat_hash_map<uint64_t, std::vector<size_t>> buckets;
-    for (size_t d = 0; d < sets.size(); ++d) {
-      if (sets[d].empty()) continue;
+    for (size_t d = 0; d < signatures.size(); ++d) {
+      if (static_cast<int>(signatures[d].size()) != n_hashes) continue;
       uint64_t key = static_cast<uint64_t>(b);
       for (int r = 0; r < rows; ++r) key = Mix(key ^ signatures[d][b * rows + r]);
       buckets[key].push_back(d);
@@ -150,6 +165,63 @@ std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vec
                 pairs.end());
   }
   return pairs;
+}
+
+std::string NarrativeSignature(const v1::AnnualReport& report) {
+  std::string narrative = NarrativeOf(report);
+  if (narrative.size() < copied::kMinNarrativeBytes) return {};
+  std::vector<uint64_t> signature = Signature(ShingleHashes(narrative), copied::kBands * copied::kRows);
+  std::string bytes(signature.size() * 8, '\0');
+  for (size_t i = 0; i < signature.size(); ++i) {
+    for (int k = 0; k < 8; ++k) bytes[i * 8 + k] = static_cast<char>((signature[i] >> (8 * k)) & 0xFF);
+  }
+  bytes += report.agency();
+  return bytes;
+}
+
+bool DecodeNarrativeSignature(absl::string_view bytes, std::vector<uint64_t>* signature, std::string* agency) {
+  constexpr size_t kEntries = copied::kBands * copied::kRows;
+  signature->clear();
+  agency->clear();
+  if (bytes.size() < kEntries * 8) return false;
+  *agency = std::string(bytes.substr(kEntries * 8));
+  signature->resize(kEntries);
+  for (size_t i = 0; i < kEntries; ++i) {
+    uint64_t v = 0;
+    for (int k = 7; k >= 0; --k) v = (v << 8) | static_cast<unsigned char>(bytes[i * 8 + k]);
+    (*signature)[i] = v;
+  }
+  return true;
+}
+
+std::vector<NarrativePair> CopiedCandidates(const std::vector<std::vector<uint64_t>>& signatures,
+                                            const std::vector<std::string>& agencies, int max_per_report,
+                                            int64_t* left_out) {
+  std::vector<NarrativePair> all;
+  for (const auto& [a, b] : CandidatePairsOfSignatures(signatures, copied::kBands, copied::kRows, copied::kMinEstimate)) {
+    // The same organ in another year (or filed twice) is history.copied's business, as in the rule.
+    if (a < agencies.size() && b < agencies.size() && !agencies[a].empty() && agencies[a] == agencies[b]) continue;
+    all.push_back({a, b, SignatureEstimate(signatures[a], signatures[b])});
+  }
+  // The closest pairs first, so that a report in a crowd keeps its nearest copies.
+  std::stable_sort(all.begin(), all.end(),
+                   [](const NarrativePair& x, const NarrativePair& y) { return x.estimate > y.estimate; });
+  std::vector<int> taken(signatures.size(), 0);
+  std::vector<NarrativePair> kept;
+  int64_t dropped = 0;
+  for (const NarrativePair& p : all) {
+    if (taken[p.a] >= max_per_report || taken[p.b] >= max_per_report) {
+      ++dropped;
+      continue;
+    }
+    ++taken[p.a];
+    ++taken[p.b];
+    kept.push_back(p);
+  }
+  std::sort(kept.begin(), kept.end(),
+            [](const NarrativePair& x, const NarrativePair& y) { return std::tie(x.a, x.b) < std::tie(y.a, y.b); });
+  if (left_out != nullptr) *left_out = dropped;
+  return kept;
 }
 
 }  // namespace gongkai::validator

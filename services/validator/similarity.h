@@ -43,6 +43,47 @@ std::vector<uint64_t> Signature(const std::vector<uint64_t>& shingles, int n);
 std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vector<uint64_t>>& shingle_sets,
                                                       int bands = 16, int rows = 4, double min_estimate = 0.0);
 
+// CandidatePairs over signatures already made (Signature with `bands` × `rows` entries); an empty
+// signature takes part in no pair. The same pairs as CandidatePairs over the sets they came from.
+std::vector<std::pair<size_t, size_t>> CandidatePairsOfSignatures(const std::vector<std::vector<uint64_t>>& signatures,
+                                                                  int bands = 16, int rows = 4,
+                                                                  double min_estimate = 0.0);
+
+// The share of equal entries of two signatures of one length: MinHash's estimate of their sets' Jaccard.
+double SignatureEstimate(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
+
+// How batch.copied compares narratives, shared by the rule (one batch) and PairNarratives (a whole job,
+// from signatures the validator answered batch by batch).
+namespace copied {
+constexpr double kThreshold = 0.8;           // Jaccard of 5-code-point shingles
+constexpr size_t kMinNarrativeBytes = 240;   // shorter narratives are not compared
+constexpr int kBands = 16, kRows = 4;        // 64 signature entries
+// The MinHash estimate (64 hashes, standard error about 0.05 near 0.8) screens out pairs far below the
+// threshold before the exact Jaccard; 0.25 below it is five standard errors.
+constexpr double kMinEstimate = kThreshold - 0.25;
+}  // namespace copied
+
+// A report's narrative signature as bytes, for comparing reports validated in different calls: the
+// MinHash signature batch.copied compares (kBands × kRows little-endian uint64), then the organ's name
+// (batch.copied never pairs an organ with itself). Empty when the narrative is shorter than
+// copied::kMinNarrativeBytes.
+std::string NarrativeSignature(const gongkai::v1::AnnualReport& report);
+// NarrativeSignature's bytes back as entries and organ; false when `bytes` is too short to hold a signature.
+bool DecodeNarrativeSignature(absl::string_view bytes, std::vector<uint64_t>* signature, std::string* agency);
+
+// A candidate pair of a job-wide comparison: indexes into the signatures, a < b.
+struct NarrativePair {
+  size_t a = 0, b = 0;
+  double estimate = 0;  // SignatureEstimate of the two
+};
+// batch.copied's candidate pairs among decoded narrative signatures (empty: not compared) of the organs
+// `agencies` (a pair of one organ is never a candidate), the closest first kept: each report takes part in
+// at most `max_per_report` pairs (the pairs of a narrative that thousands share are bounded), `*left_out`
+// counts the candidates dropped for it. Ordered by (a, b). Deterministic.
+std::vector<NarrativePair> CopiedCandidates(const std::vector<std::vector<uint64_t>>& signatures,
+                                            const std::vector<std::string>& agencies, int max_per_report,
+                                            int64_t* left_out);
+
 }  // namespace gongkai::validator
 
 #endif  // GONGKAI_SERVICES_VALIDATOR_SIMILARITY_H_

@@ -2,7 +2,9 @@
 
 #include "common/text.h"
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <random>
 #include <set>
 
@@ -121,6 +123,75 @@ TEST(Similarity, ScreenKeepsEveryPairAboveTheThreshold) {
     if (close.count(p)) found.insert(p);
   }
   EXPECT_EQ(found, close);
+}
+
+TEST(Similarity, NarrativeSignatureBytesDecodeToTheSignatureOfTheNarrative) {
+  std::mt19937 rng(3);
+  v1::AnnualReport report;
+  report.set_agency("某县人民政府");
+  report.add_sections()->set_text(RandomText(rng, 200));
+  std::string bytes = NarrativeSignature(report);
+  ASSERT_EQ(bytes.size(), 512u + report.agency().size());
+  std::vector<uint64_t> decoded;
+  std::string agency;
+  ASSERT_TRUE(DecodeNarrativeSignature(bytes, &decoded, &agency));
+  EXPECT_EQ(decoded, Signature(Shingles(NarrativeOf(report)), 64));
+  EXPECT_EQ(agency, report.agency());
+  EXPECT_FALSE(DecodeNarrativeSignature(bytes.substr(0, 511), &decoded, &agency));
+  v1::AnnualReport short_one;
+  short_one.add_sections()->set_text("无");
+  EXPECT_TRUE(NarrativeSignature(short_one).empty());  // too short to compare
+}
+
+TEST(Similarity, CandidatesOfSignaturesAreTheCandidatesOfTheirSets) {
+  std::mt19937 rng(5);
+  std::vector<std::vector<uint64_t>> sets, signatures;
+  for (int i = 0; i < 300; ++i) {
+    std::string t = RandomText(rng, 150);
+    if (i % 7 == 3) t = RandomText(rng, 2);  // no shingles: in no pair
+    sets.push_back(Shingles(t));
+  }
+  for (int i = 10; i < 300; i += 10) sets[i] = sets[i - 10];  // a crowd of copies
+  for (const auto& set : sets) signatures.push_back(set.empty() ? std::vector<uint64_t>() : Signature(set, 64));
+  EXPECT_EQ(CandidatePairsOfSignatures(signatures, 16, 4, 0.55), CandidatePairs(sets, 16, 4, 0.55));
+}
+
+TEST(Similarity, CopiedCandidatesBoundTheCrowdAroundOneNarrative) {
+  // 40 copies of one narrative and one near copy of another: each copy keeps at most 3 partners, the
+  // closest first, and the near pair is kept whatever the crowd does. Two more copies of one organ are
+  // never paired with each other.
+  std::mt19937 rng(9);
+  std::string crowd = RandomText(rng, 300), single = RandomText(rng, 300);
+  std::vector<std::vector<uint64_t>> signatures;
+  for (int i = 0; i < 40; ++i) signatures.push_back(Signature(Shingles(crowd), 64));
+  signatures.push_back(Signature(Shingles(single), 64));
+  signatures.push_back(Signature(Shingles(single.substr(0, single.size() - 12) + "改动"), 64));
+  signatures.push_back({});  // no narrative
+  signatures.push_back(Signature(Shingles(single + "又一份"), 64));
+  signatures.push_back(Signature(Shingles(single + "又一份"), 64));
+  std::vector<std::string> agencies(signatures.size());
+  for (size_t i = 0; i < agencies.size(); ++i) agencies[i] = absl::StrCat("机关", i);
+  agencies[44] = agencies[43];
+  int64_t left_out = 0;
+  std::vector<NarrativePair> pairs = CopiedCandidates(signatures, agencies, 3, &left_out);
+  std::vector<int> partners(signatures.size(), 0);
+  bool near_pair = false;
+  for (const NarrativePair& p : pairs) {
+    EXPECT_LT(p.a, p.b);
+    ++partners[p.a];
+    ++partners[p.b];
+    near_pair = near_pair || (p.a == 40 && p.b == 41);
+    EXPECT_FALSE(p.a == 43 && p.b == 44);
+    if (p.b < 40) EXPECT_DOUBLE_EQ(p.estimate, 1.0);
+  }
+  for (int n : partners) EXPECT_LE(n, 3);
+  EXPECT_TRUE(near_pair);
+  EXPECT_EQ(partners[42], 0);
+  EXPECT_GE(pairs.size(), 40u * 3 / 2 - 3);  // the bound is filled, not merely respected
+  EXPECT_GT(left_out, 0);
+  EXPECT_TRUE(std::is_sorted(pairs.begin(), pairs.end(), [](const NarrativePair& x, const NarrativePair& y) {
+    return std::tie(x.a, x.b) < std::tie(y.a, y.b);
+  }));
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "services/validator/validator_service.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
+#include "services/validator/similarity.h"
 
 namespace gongkai::validator {
 
@@ -61,9 +63,12 @@ grpc::ServerUnaryReactor* ValidatorServiceImpl::ValidateBatch(grpc::CallbackServ
     reports.push_back(&r.report());
     previous.push_back(r.has_previous() ? &r.previous() : nullptr);
   }
+  size_t i = 0;
   for (std::vector<v1::Finding>& findings : validator->ValidateBatch(reports, previous)) {
     v1::ValidateResponse* result = response->add_results();
     for (v1::Finding& f : findings) *result->add_findings() = std::move(f);
+    if (request->narrative_signatures()) result->set_narrative_signature(NarrativeSignature(*reports[i]));
+    ++i;
   }
   reactor->Finish(grpc::Status::OK);
   return reactor;
@@ -82,6 +87,81 @@ grpc::ServerUnaryReactor* ValidatorServiceImpl::ListRules(grpc::CallbackServerCo
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
+}
+
+namespace {
+
+// Reads every chunk of signatures, then answers the candidate pairs among all of them.
+class PairNarrativesReactor final : public grpc::ServerReadReactor<v1::NarrativeSignatures> {
+ public:
+  PairNarrativesReactor(v1::NarrativePairs* response, int64_t max_signatures)
+      : response_(response), max_signatures_(max_signatures) {
+    StartRead(&chunk_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (ok) {
+      absl::Status taken = Take();
+      if (!taken.ok()) {
+        Finish(ToGrpcStatus(taken));
+        return;
+      }
+      chunk_.Clear();
+      StartRead(&chunk_);
+      return;
+    }
+    // The stream has ended: every signature is in.
+    int64_t left_out = 0;
+    for (const NarrativePair& p : CopiedCandidates(signatures_, agencies_, max_pairs_ > 0 ? max_pairs_ : 8, &left_out)) {
+      v1::NarrativePairs::Pair* pair = response_->add_pairs();
+      pair->set_a(ids_[p.a]);
+      pair->set_b(ids_[p.b]);
+      pair->set_estimate(p.estimate);
+    }
+    response_->set_left_out(left_out);
+    Finish(grpc::Status::OK);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  absl::Status Take() {
+    if (first_) max_pairs_ = chunk_.max_pairs_per_report();
+    first_ = false;
+    for (v1::NarrativeSignatures::Entry& e : *chunk_.mutable_entries()) {
+      if (static_cast<int64_t>(ids_.size()) >= max_signatures_) {
+        return absl::ResourceExhaustedError(absl::StrCat("more than ", max_signatures_, " signatures in one stream"));
+      }
+      if (!seen_.insert(e.id()).second) return absl::InvalidArgumentError(absl::StrCat("id ", e.id(), " given twice"));
+      std::vector<uint64_t> signature;
+      std::string agency;
+      if (!e.signature().empty() && !DecodeNarrativeSignature(e.signature(), &signature, &agency)) {
+        return absl::InvalidArgumentError(absl::StrCat("the signature of id ", e.id(), " has ", e.signature().size(),
+                                                       " bytes; a narrative signature has at least 512 (or none)"));
+      }
+      ids_.push_back(e.id());
+      signatures_.push_back(std::move(signature));
+      agencies_.push_back(std::move(agency));
+    }
+    return absl::OkStatus();
+  }
+
+  v1::NarrativePairs* response_;
+  int64_t max_signatures_;
+  v1::NarrativeSignatures chunk_;
+  bool first_ = true;
+  int max_pairs_ = 0;
+  std::vector<int64_t> ids_;
+  absl::flat_hash_set<int64_t> seen_;
+  std::vector<std::vector<uint64_t>> signatures_;
+  std::vector<std::string> agencies_;
+};
+
+}  // namespace
+
+grpc::ServerReadReactor<v1::NarrativeSignatures>* ValidatorServiceImpl::PairNarratives(
+    grpc::CallbackServerContext* context, v1::NarrativePairs* response) {
+  return new PairNarrativesReactor(response, options_.max_narrative_signatures);
 }
 
 }  // namespace gongkai::validator

@@ -11,6 +11,7 @@ namespace gongkai::validator {
 struct ValidatorServiceOptions {
   gongkai::v1::RuleConfig default_rules;  // applies to requests that carry no configuration of their own
   int max_batch_reports = 20'000;
+  int64_t max_narrative_signatures = 2'000'000;  // per PairNarratives stream (~1 GB of signatures)
 };
 
 // Implements gongkai.v1.ValidatorService. Thread-safe.
@@ -26,6 +27,8 @@ class ValidatorServiceImpl final : public gongkai::v1::ValidatorService::Callbac
                                           gongkai::v1::ValidateBatchResponse* response) override;
   grpc::ServerUnaryReactor* ListRules(grpc::CallbackServerContext* context, const gongkai::v1::ListRulesRequest* request,
                                       gongkai::v1::ListRulesResponse* response) override;
+  grpc::ServerReadReactor<gongkai::v1::NarrativeSignatures>* PairNarratives(
+      grpc::CallbackServerContext* context, gongkai::v1::NarrativePairs* response) override;
 
  private:
   // Requests and responses of Validate and ValidateBatch live on one arena per call.

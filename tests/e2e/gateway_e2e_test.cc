@@ -25,6 +25,7 @@
 #include "services/gateway/store.h"
 #include "services/parser/parser_service.h"
 #include "services/validator/validator_service.h"
+#include "tools/corpus/generator.h"
 #include "tools/corpus/report_text.h"
 
 namespace gongkai {
@@ -292,6 +293,92 @@ TEST_F(GatewayE2E, ABatchThroughTwoParserAndTwoValidatorReplicas) {
   // Another caller does not see the job.
   v1::Aggregate other;
   EXPECT_EQ(client.Summary(job, &other, "another-office").error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// batch.copied reaches across a whole job, not only across the reports of one validator call: generated
+// reports whose narratives were copied from the report before them are submitted far apart (all even
+// indexes, then all odd ones), so that each copy and its source are validated in different calls.
+TEST_F(GatewayE2E, CopiedNarrativesAreFoundAcrossTheWholeJobOnce) {
+  corpus::CorpusOptions co;
+  co.reports = 240;
+  co.seed = 7;
+  co.error_share = 1.0;
+  co.formats = {corpus::Format::kTabs};
+  corpus::Generator generator(co);
+  std::vector<corpus::GeneratedReport> generated;
+  for (int i = 0; i < co.reports; ++i) generated.push_back(generator.Next());
+  // A source and the copies of its narrative are all copies of each other: every ordered pair in a group.
+  std::map<std::string, std::set<std::string>> groups;  // source -> source and its copies
+  for (const auto& g : generated) {
+    if (g.injected_rule != "batch.copied") continue;
+    groups[g.copied_from].insert(g.copied_from);
+    groups[g.copied_from].insert(g.file_name);
+  }
+  std::set<std::pair<std::string, std::string>> planted;
+  for (const auto& [source, members] : groups) {
+    for (const std::string& a : members) {
+      for (const std::string& b : members) {
+        if (a != b) planted.insert({a, b});
+      }
+    }
+  }
+  ASSERT_GE(planted.size(), 8u) << "the generator planted too few copies for this test to mean anything";
+
+  // Copied pairs found by a job of these reports, as (report, the other report named) with repeats.
+  auto run = [&](bool job_wide, v1::JobProgress* progress, v1::Aggregate* summary) {
+    Replicas replicas;
+    gateway::EngineOptions eo;
+    eo.batch_size = 4;
+    eo.workers = 3;
+    eo.job_wide_copies = job_wide;
+    auto gw = StartGateway(replicas, eo);
+    GatewayClient client(gw->server->local_address());
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", "province-office");
+    v1::SubmitResponse response;
+    auto writer = client.stub()->Submit(&context, &response);
+    for (int parity : {0, 1}) {
+      for (size_t i = parity; i < generated.size(); i += 2) {
+        v1::SubmitRequest r;
+        r.mutable_document()->set_content(generated[i].content);
+        r.mutable_document()->mutable_metadata()->set_document_id(generated[i].file_name);
+        r.mutable_document()->mutable_metadata()->set_file_name(generated[i].file_name);
+        writer->Write(r);
+      }
+    }
+    v1::SubmitRequest end;
+    end.set_seal(true);
+    writer->Write(end);
+    writer->WritesDone();
+    EXPECT_TRUE(writer->Finish().ok());
+    EXPECT_TRUE(client.WaitDone(response.job_id(), absl::Seconds(60)));
+    std::multiset<std::pair<std::string, std::string>> found;
+    for (const v1::ReportResult& r : client.Results(response.job_id())) {
+      for (const v1::Finding& f : r.findings()) {
+        if (f.rule_id() == "batch.copied") found.insert({r.document_id(), f.args().at("other_document")});
+      }
+    }
+    *progress = client.Progress(response.job_id());
+    EXPECT_TRUE(client.Summary(response.job_id(), summary).ok());
+    return found;
+  };
+  v1::JobProgress progress, batch_only_progress;
+  v1::Aggregate summary, batch_only_summary;
+  std::multiset<std::pair<std::string, std::string>> found = run(true, &progress, &summary);
+  // Every planted copy, both ways, exactly once; nothing else.
+  EXPECT_EQ(found.size(), planted.size());
+  for (const auto& pair : planted) EXPECT_EQ(found.count(pair), 1u) << pair.first << " / " << pair.second;
+  EXPECT_EQ(progress.state(), "done");
+  EXPECT_EQ(progress.rule_counts().at("batch.copied"), static_cast<int64_t>(planted.size()));
+  int64_t summed = 0;
+  for (const auto& [code, node] : summary.nodes()) {
+    auto it = node.rule_counts().find("batch.copied");
+    if (it != node.rule_counts().end()) summed += it->second;
+  }
+  EXPECT_EQ(summed, static_cast<int64_t>(planted.size()));  // the summary counts what the pass added
+  // Without the job-wide pass, calls of four reports each see only the pairs that happened to share one.
+  std::multiset<std::pair<std::string, std::string>> batch_only = run(false, &batch_only_progress, &batch_only_summary);
+  EXPECT_LT(batch_only.size() * 2, planted.size());
 }
 
 TEST_F(GatewayE2E, AParserReplicaThatDiesMidBatchCostsOnlyARetry) {

@@ -1,5 +1,9 @@
 // The validator service over a real gRPC server on loopback.
 #include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 
 #include "common/server.h"
 #include "gmock/gmock.h"
@@ -77,6 +81,67 @@ TEST_F(ValidatorServiceTest, BatchKeepsOrderAndComparesReports) {
   EXPECT_EQ(response.results(0).findings_size(), 0);
   EXPECT_GT(response.results(1).findings_size(), 0);
   EXPECT_EQ(response.results(2).findings_size(), 0);
+}
+
+TEST_F(ValidatorServiceTest, BatchAnswersNarrativeSignaturesThatPairNarrativesPairs) {
+  // Three organs' reports of one narrative and one of another: asked for, the batch answers each
+  // narrative's signature; streamed back in two chunks, the copies come back as candidate pairs.
+  v1::ValidateBatchRequest request;
+  request.set_narrative_signatures(true);
+  for (uint32_t seed : {1u, 2u, 3u, 4u}) *request.add_reports()->mutable_report() = corpus::ConsistentReport(seed);
+  for (int i = 0; i < 4; ++i) {
+    v1::AnnualReport* r = request.mutable_reports(i)->mutable_report();
+    r->set_agency(absl::StrCat("第", i, "局"));
+    r->clear_sections();
+    std::string text;
+    for (int k = 0; k < 60; ++k) text += i == 3 ? absl::StrCat("第", k, "项另一份正文不同于前者。") : "本机关认真贯彻政府信息公开条例，";
+    r->add_sections()->set_text(text + (i == 3 ? "" : absl::StrCat("甲乙丙", i)));
+  }
+  v1::ValidateBatchResponse response;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub_->ValidateBatch(&context, request, &response).ok());
+  }
+  ASSERT_EQ(response.results_size(), 4);
+  v1::NarrativePairs pairs;
+  grpc::ClientContext context;
+  auto writer = stub_->PairNarratives(&context, &pairs);
+  for (int chunk = 0; chunk < 2; ++chunk) {
+    v1::NarrativeSignatures signatures;
+    for (int i = chunk * 2; i < chunk * 2 + 2; ++i) {
+      EXPECT_EQ(response.results(i).narrative_signature().size(),
+                512u + request.reports(i).report().agency().size());
+      auto* e = signatures.add_entries();
+      e->set_id(100 + i);
+      e->set_signature(response.results(i).narrative_signature());
+    }
+    ASSERT_TRUE(writer->Write(signatures));
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::pair<int64_t, int64_t>> got;
+  for (const auto& p : pairs.pairs()) got.emplace_back(p.a(), p.b());
+  EXPECT_EQ(got, (std::vector<std::pair<int64_t, int64_t>>{{100, 101}, {100, 102}, {101, 102}}));
+  EXPECT_EQ(pairs.left_out(), 0);
+}
+
+TEST_F(ValidatorServiceTest, PairNarrativesRefusesABadSignatureNamingIt) {
+  for (bool twice : {false, true}) {
+    v1::NarrativePairs pairs;
+    grpc::ClientContext context;
+    auto writer = stub_->PairNarratives(&context, &pairs);
+    v1::NarrativeSignatures signatures;
+    auto* e = signatures.add_entries();
+    e->set_id(7);
+    e->set_signature(twice ? std::string(512, 'a') : std::string(100, 'a'));
+    if (twice) *signatures.add_entries() = *e;
+    writer->Write(signatures);
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(), HasSubstr(twice ? "id 7 given twice" : "id 7 has 100 bytes"));
+  }
 }
 
 TEST_F(ValidatorServiceTest, ListRulesNamesEveryRule) {

@@ -8,15 +8,13 @@
 namespace gongkai::validator {
 namespace {
 
-constexpr double kCopiedThreshold = 0.8;
-constexpr size_t kMinNarrativeBytes = 240;
 
 void CheckBatchCopied(const std::vector<const v1::AnnualReport*>& reports, std::vector<FindingSink>& sinks) {
   std::vector<std::vector<uint64_t>> sets(reports.size());
   for (size_t i = 0; i < reports.size(); ++i) {
     std::string narrative = NarrativeOf(*reports[i]);
     // Unsorted, repeats kept: the signatures do not need more, and only candidate pairs need sets.
-    if (narrative.size() >= kMinNarrativeBytes) sets[i] = ShingleHashes(narrative);
+    if (narrative.size() >= copied::kMinNarrativeBytes) sets[i] = ShingleHashes(narrative);
   }
   std::vector<bool> is_set(reports.size(), false);
   auto set_of = [&](size_t i) -> const std::vector<uint64_t>& {
@@ -24,15 +22,13 @@ void CheckBatchCopied(const std::vector<const v1::AnnualReport*>& reports, std::
     is_set[i] = true;
     return sets[i];
   };
-  // The MinHash estimate (64 hashes, standard error about 0.05 near 0.8) screens out pairs far below the
-  // threshold before the exact Jaccard; 0.25 below it is five standard errors.
-  for (const auto& [i, j] : CandidatePairs(sets, 16, 4, kCopiedThreshold - 0.25)) {
+  for (const auto& [i, j] : CandidatePairs(sets, copied::kBands, copied::kRows, copied::kMinEstimate)) {
     const v1::AnnualReport& a = *reports[i];
     const v1::AnnualReport& b = *reports[j];
     // The same organ in another year is history.copied's business.
     if (!a.agency().empty() && a.agency() == b.agency()) continue;
     double sim = Jaccard(set_of(i), set_of(j));
-    if (sim < kCopiedThreshold) continue;
+    if (sim < copied::kThreshold) continue;
     for (auto [self, other] : {std::pair{i, j}, std::pair{j, i}}) {
       const v1::AnnualReport& o = *reports[other];
       std::string name = o.agency().empty() ? o.metadata().file_name() : o.agency();
