@@ -2,10 +2,14 @@
 // gateway in this process, as `gongkai local` runs them), beside this machine's raw gRPC unary and
 // streaming round trips with the same payload size, measured in the same run.
 //   build/bench/e2e_bench [reports=10000] [workers=16] [batch_size=16] [reference_seconds=3] [workload=province]
-// workload "province": 100 distinct reports of one province from the corpus generator (tools/corpus), as
-// pasted text, a fifth of them with one labelled error, cycled with new document ids. "copies": 100
-// reports that share one narrative, so that batch.copied flags every report against the 15 others of its
-// batch (the workload of BENCHMARKS.md's figures before 2026-12-04: a worst case, not a real province).
+//                         [job_wide=1]
+// workload "province": as many distinct reports of one province from the corpus generator (tools/corpus),
+// as pasted text, a fifth of them with one labelled error (some a copied narrative), generated before the
+// clock starts into a temporary file and streamed from it. "province100": 100 of them cycled with new
+// document ids (the workload of the 2026-12-04 figures; with the job-wide pass, each planted copy then
+// pairs with every cycle of its source). "copies": 100 reports of 100 organs that share one narrative, so
+// that batch.copied flags every report (the workload before 2026-12-04: a worst case, not a province).
+// job_wide 0 turns the job-wide batch.copied pass off.
 // reference_seconds 0 skips the raw-gRPC reference: under callgrind, for instruction counts that do not
 // depend on how fast the machine was.
 #include <sys/resource.h>
@@ -14,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -91,29 +96,44 @@ std::unique_ptr<Server> Start(std::vector<ServiceEntry> services) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  SetMinLogSeverity(LogSeverity::kWarning);
+  SetMinLogSeverity(getenv("GONGKAI_BENCH_LOG") ? LogSeverity::kInfo : LogSeverity::kWarning);
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the service binaries run
   int n = argc > 1 ? std::atoi(argv[1]) : 10000;
   int workers = argc > 2 ? std::atoi(argv[2]) : 16;
   int batch_size = argc > 3 ? std::atoi(argv[3]) : 16;
   int reference_seconds = argc > 4 ? std::atoi(argv[4]) : 3;
   std::string workload = argc > 5 ? argv[5] : "province";
-  if (workload != "province" && workload != "copies") {
-    std::fprintf(stderr, "workload must be province or copies, not %s\n", workload.c_str());
+  bool job_wide = argc > 6 ? std::atoi(argv[6]) != 0 : true;
+  if (workload != "province" && workload != "province100" && workload != "copies") {
+    std::fprintf(stderr, "workload must be province, province100 or copies, not %s\n", workload.c_str());
     return 2;
   }
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / absl::StrCat("gongkai-e2e-bench-", getpid());
+  std::filesystem::create_directories(dir);
   std::vector<std::string> texts;
   size_t payload = 0;
-  if (workload == "province") {
+  // "province": every document distinct, on disk (a province's reports need not fit in the bench's memory).
+  std::ifstream documents;
+  if (workload == "province" || workload == "province100") {
     corpus::CorpusOptions options;
-    options.reports = 100;
+    options.reports = workload == "province" ? n : 100;
     options.formats = {corpus::Format::kTabs};
     options.region = "23";
     corpus::Generator generator(options);
+    std::ofstream out(dir / "documents.bin", std::ios::binary);
     for (int i = 0; i < options.reports; ++i) {
-      texts.push_back(generator.Next().content);
-      payload += texts.back().size();
+      std::string text = generator.Next().content;
+      payload += text.size();
+      if (workload == "province100") {
+        texts.push_back(std::move(text));
+        continue;
+      }
+      uint32_t size = static_cast<uint32_t>(text.size());
+      out.write(reinterpret_cast<const char*>(&size), sizeof size);
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
     }
+    if (workload == "province") documents.open(dir / "documents.bin", std::ios::binary);
+    if (workload == "province") payload /= static_cast<size_t>(n);
   }
   // "copies": 100 consistent reports rendered with the renderer's one narrative.
   for (uint32_t i = 0; workload == "copies" && i < 100; ++i) {
@@ -126,7 +146,7 @@ int main(int argc, char** argv) {
                                           absl::StrCat("第", i, "镇人民政府")));
     payload += texts.back().size();
   }
-  payload /= texts.size();
+  if (!texts.empty()) payload /= texts.size();
   // The reference: raw unary and streaming round trips of a payload of the same size.
   EchoImpl echo_service;
   auto echo = Start({{&echo_service, "gongkai.bench.Echo"}});
@@ -160,8 +180,6 @@ int main(int argc, char** argv) {
   echo->Shutdown();
 
   // The suite on loopback.
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / absl::StrCat("gongkai-e2e-bench-", getpid());
-  std::filesystem::create_directories(dir);
   parser::ParserServiceImpl parser_service;
   auto validator_service = *validator::ValidatorServiceImpl::Create();
   aggregator::AggregatorServiceImpl aggregator_service;
@@ -174,6 +192,7 @@ int main(int argc, char** argv) {
   eo.validator_target = vs->local_address();
   eo.workers = workers;
   eo.batch_size = batch_size;
+  eo.job_wide_copies = job_wide;
   gateway::Engine engine(store.get(), eo);
   if (!engine.Start().ok()) return 1;
   gateway::GatewayServiceOptions go;
@@ -181,7 +200,10 @@ int main(int argc, char** argv) {
   go.watch_interval = absl::Milliseconds(500);  // the service default
   gateway::GatewayServiceImpl gateway_service(store.get(), &engine, go);
   auto gs = Start({{&gateway_service, v1::GatewayService::service_full_name()}});
-  auto stub = v1::GatewayService::NewStub(grpc::CreateChannel(gs->local_address(), grpc::InsecureChannelCredentials()));
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(256 << 20);  // as the CLI: a province's summary exceeds 4 MB
+  auto stub = v1::GatewayService::NewStub(
+      grpc::CreateCustomChannel(gs->local_address(), grpc::InsecureChannelCredentials(), channel_args));
 
   auto start = std::chrono::steady_clock::now();
   std::pair<double, double> cpu_start = CpuSeconds();
@@ -191,7 +213,15 @@ int main(int argc, char** argv) {
     auto w = stub->Submit(&c, &submitted);
     for (int i = 0; i < n; ++i) {
       v1::SubmitRequest r;
-      r.mutable_document()->set_content(texts[static_cast<size_t>(i) % texts.size()]);
+      if (texts.empty()) {
+        uint32_t size = 0;
+        documents.read(reinterpret_cast<char*>(&size), sizeof size);
+        std::string* content = r.mutable_document()->mutable_content();
+        content->resize(size);
+        documents.read(content->data(), size);
+      } else {
+        r.mutable_document()->set_content(texts[static_cast<size_t>(i) % texts.size()]);
+      }
       r.mutable_document()->mutable_metadata()->set_document_id(absl::StrCat("d", i));
       w->Write(r);
     }
@@ -219,14 +249,15 @@ int main(int argc, char** argv) {
     grpc::ClientContext c;
     v1::JobRequest r;
     r.set_job_id(submitted.job_id());
-    stub->Summary(&c, r, &aggregate);
+    grpc::Status status = stub->Summary(&c, r, &aggregate);
+    if (!status.ok()) std::fprintf(stderr, "summary: %s\n", status.error_message().c_str());
   }
   double summary_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - done_s;
   int64_t counted = 0;
   for (const auto& [code, node] : aggregate.nodes()) counted += node.reports();
   double rate = n / done_s;
-  std::printf("workload %s; payload %zu bytes; raw gRPC on this machine: %.0f unary round trips/s, %.0f streamed round trips/s\n",
-              workload.c_str(), payload, unary_rate, stream_rate);
+  std::printf("workload %s, job-wide batch.copied %s; payload %zu bytes; raw gRPC on this machine: %.0f unary round trips/s, %.0f streamed round trips/s\n",
+              workload.c_str(), job_wide ? "on" : "off", payload, unary_rate, stream_rate);
   std::printf("batch of %d reports (workers %d, batch size %d): submitted in %.1f s, all parsed and validated in "
               "%.1f s = %.0f reports/s; summary of %lld reports in %.1f s; failed %lld\n",
               n, workers, batch_size, submit_s, done_s, rate, static_cast<long long>(counted), summary_s,
@@ -235,6 +266,9 @@ int main(int argc, char** argv) {
               "services and the client: %.0f MB; job store %.0f MB on disk\n",
               rate / unary_rate, PeakRssMb(),
               std::filesystem::file_size(dir / "jobs.sqlite") / 1e6);
+  auto copied = last.rule_counts().find("batch.copied");
+  std::printf("batch.copied findings: %lld\n",
+              static_cast<long long>(copied == last.rule_counts().end() ? 0 : copied->second));
   // CPU is steadier than wall time on a shared virtual machine: the figure to compare changes by.
   double user = cpu_done.first - cpu_start.first, sys = cpu_done.second - cpu_start.second;
   std::printf("CPU from first document to last result (client and all four services): %.1f s user + %.1f s sys = "

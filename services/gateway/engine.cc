@@ -1,6 +1,9 @@
 #include "services/gateway/engine.h"
 
+#include <array>
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -9,6 +12,12 @@
 #include "grpcpp/create_channel.h"
 
 namespace gongkai::gateway {
+namespace {
+
+// The rule the job-wide checks run (FORMAT.md's id).
+constexpr char kCopiedRule[] = "batch.copied";
+
+}  // namespace
 
 std::shared_ptr<grpc::Channel> MakeBalancedChannel(const std::string& target, const std::string& service,
                                                    std::shared_ptr<grpc::ChannelCredentials> credentials) {
@@ -249,7 +258,6 @@ absl::Status Engine::CheckJob(const std::string& job) {
 }
 
 absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std::vector<v1::Finding>>* found) {
-  static constexpr char kRule[] = "batch.copied";
   // The validators' rule set says whether batch.copied runs and at which severity; the confirming calls
   // run it alone, with that severity.
   v1::ListRulesResponse rules;
@@ -265,7 +273,7 @@ absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std
   for (const v1::RuleInfo& rule : rules.rules()) {
     v1::RuleConfig::Override* o = only_copied.add_overrides();
     o->set_rule_id(rule.id());
-    if (rule.id() == kRule) {
+    if (rule.id() == kCopiedRule) {
       o->set_severity(rule.default_severity());
       active = true;
     } else {
@@ -306,43 +314,74 @@ absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std
   }
 
   // Each candidate from two different calls (a call compared its own reports) confirmed by the two
-  // reports validated together.
-  int64_t confirmed = 0, compared = 0;
+  // reports validated together, on as many threads as the engine has workers; the findings are gathered in
+  // pair order, so that a job's results do not depend on which thread finished first.
+  std::vector<std::pair<int64_t, int64_t>> todo;
   for (const v1::NarrativePairs::Pair& pair : pairs.pairs()) {
-    if (!running_) return absl::AbortedError("the gateway is stopping");
     auto a = call_of.find(pair.a()), b = call_of.find(pair.b());
     if (a == call_of.end() || b == call_of.end() || a->second == b->second) continue;
-    absl::StatusOr<std::map<int64_t, wire::ReportResult>> stored = store_->StoredResults(job, {pair.a(), pair.b()});
-    if (!stored.ok()) return stored.status();
-    if (stored->size() != 2 || stored->begin()->second.report().empty() || stored->rbegin()->second.report().empty()) continue;
-    wire::ValidateBatchRequest request;
-    *request.mutable_rules() = only_copied;
-    for (auto& [seq, result] : *stored) request.add_reports()->mutable_report()->swap(*result.mutable_report());
-    v1::ValidateBatchResponse answer;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
-    grpc::Status status = (*validate_batch_)(&context, request, &answer);
-    if (!status.ok() || answer.results_size() != 2) {
-      return absl::UnavailableError(
-          absl::StrCat("validator replicas: ", status.ok() ? "wrong number of results" : status.error_message()));
-    }
-    ++compared;
-    int k = 0;
-    bool copied = false;
-    for (int64_t seq : {pair.a(), pair.b()}) {
-      for (v1::Finding& f : *answer.mutable_results(k)->mutable_findings()) {
-        if (f.rule_id() != kRule || f.outcome() != v1::OUTCOME_FAILED) continue;
-        (*found)[seq].push_back(std::move(f));
-        copied = true;
-      }
-      ++k;
-    }
-    confirmed += copied;
+    todo.emplace_back(pair.a(), pair.b());
   }
+  std::vector<std::array<std::vector<v1::Finding>, 2>> answers(todo.size());
+  std::atomic<size_t> next{0};
+  absl::Mutex error_mu;
+  absl::Status error;
+  auto confirm = [&] {
+    for (size_t i = next++; i < todo.size(); i = next++) {
+      absl::Status status = running_ ? ConfirmCopied(job, todo[i], only_copied, &answers[i])
+                                     : absl::AbortedError("the gateway is stopping");
+      if (!status.ok()) {
+        absl::MutexLock lock(&error_mu);
+        if (error.ok()) error = status;
+        next = todo.size();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  int n_threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(std::max(1, options_.workers)), todo.size()));
+  for (int t = 1; t < n_threads; ++t) threads.emplace_back(confirm);
+  confirm();
+  for (std::thread& t : threads) t.join();
+  if (!error.ok()) return error;
+  int64_t confirmed = 0;
+  for (size_t i = 0; i < todo.size(); ++i) {
+    confirmed += !answers[i][0].empty() || !answers[i][1].empty();
+    for (int k = 0; k < 2; ++k) {
+      int64_t seq = k == 0 ? todo[i].first : todo[i].second;
+      for (v1::Finding& f : answers[i][k]) (*found)[seq].push_back(std::move(f));
+    }
+  }
+  int64_t compared = static_cast<int64_t>(todo.size());
   Log(LogSeverity::kInfo, "job-wide batch.copied",
       {{"job", job}, {"signatures", absl::StrCat(call_of.size())}, {"candidates", absl::StrCat(pairs.pairs_size())},
        {"compared", absl::StrCat(compared)}, {"copied", absl::StrCat(confirmed)},
        {"left_out", absl::StrCat(pairs.left_out())}});
+  return absl::OkStatus();
+}
+
+absl::Status Engine::ConfirmCopied(const std::string& job, std::pair<int64_t, int64_t> pair,
+                                   const v1::RuleConfig& only_copied, std::array<std::vector<v1::Finding>, 2>* found) {
+  absl::StatusOr<std::map<int64_t, wire::ReportResult>> stored = store_->StoredResults(job, {pair.first, pair.second});
+  if (!stored.ok()) return stored.status();
+  if (stored->size() != 2 || stored->begin()->second.report().empty() || stored->rbegin()->second.report().empty()) {
+    return absl::OkStatus();  // a document that did not parse has no narrative
+  }
+  wire::ValidateBatchRequest request;
+  *request.mutable_rules() = only_copied;
+  for (auto& [seq, result] : *stored) request.add_reports()->mutable_report()->swap(*result.mutable_report());
+  v1::ValidateBatchResponse answer;
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+  grpc::Status status = (*validate_batch_)(&context, request, &answer);
+  if (!status.ok() || answer.results_size() != 2) {
+    return absl::UnavailableError(
+        absl::StrCat("validator replicas: ", status.ok() ? "wrong number of results" : status.error_message()));
+  }
+  for (int k = 0; k < 2; ++k) {
+    for (v1::Finding& f : *answer.mutable_results(k)->mutable_findings()) {
+      if (f.rule_id() == kCopiedRule && f.outcome() == v1::OUTCOME_FAILED) (*found)[k].push_back(std::move(f));
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -11,6 +11,7 @@
 #ifndef GONGKAI_SERVICES_GATEWAY_ENGINE_H_
 #define GONGKAI_SERVICES_GATEWAY_ENGINE_H_
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -89,6 +90,11 @@ class Engine {
   absl::Status CheckJob(const std::string& job);
   // batch.copied across the job: findings by seq.
   absl::Status JobWideCopies(const std::string& job, std::map<int64_t, std::vector<gongkai::v1::Finding>>* found);
+  // One candidate pair (seqs of `job`) validated together under `only_copied`: the failed batch.copied
+  // findings of each of the two.
+  absl::Status ConfirmCopied(const std::string& job, std::pair<int64_t, int64_t> pair,
+                             const gongkai::v1::RuleConfig& only_copied,
+                             std::array<std::vector<gongkai::v1::Finding>, 2>* found);
 
   JobStore* store_;
   EngineOptions options_;

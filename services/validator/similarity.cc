@@ -170,26 +170,28 @@ std::vector<std::pair<size_t, size_t>> CandidatePairsOfSignatures(const std::vec
 std::string NarrativeSignature(const v1::AnnualReport& report) {
   std::string narrative = NarrativeOf(report);
   if (narrative.size() < copied::kMinNarrativeBytes) return {};
-  std::vector<uint64_t> signature = Signature(ShingleHashes(narrative), copied::kBands * copied::kRows);
-  std::string bytes(signature.size() * 8, '\0');
+  std::vector<uint64_t> signature = Signature(ShingleHashes(narrative), copied::kJobEntries);
+  std::string bytes(signature.size() * 2, '\0');
   for (size_t i = 0; i < signature.size(); ++i) {
-    for (int k = 0; k < 8; ++k) bytes[i * 8 + k] = static_cast<char>((signature[i] >> (8 * k)) & 0xFF);
+    // A bin's minimum has few high bits set; its re-mixed low bits are uniform.
+    uint64_t v = Mix(signature[i]);
+    bytes[i * 2] = static_cast<char>(v & 0xFF);
+    bytes[i * 2 + 1] = static_cast<char>((v >> 8) & 0xFF);
   }
   bytes += report.agency();
   return bytes;
 }
 
 bool DecodeNarrativeSignature(absl::string_view bytes, std::vector<uint64_t>* signature, std::string* agency) {
-  constexpr size_t kEntries = copied::kBands * copied::kRows;
+  constexpr size_t kEntries = copied::kJobEntries;
   signature->clear();
   agency->clear();
-  if (bytes.size() < kEntries * 8) return false;
-  *agency = std::string(bytes.substr(kEntries * 8));
+  if (bytes.size() < kEntries * 2) return false;
+  *agency = std::string(bytes.substr(kEntries * 2));
   signature->resize(kEntries);
   for (size_t i = 0; i < kEntries; ++i) {
-    uint64_t v = 0;
-    for (int k = 7; k >= 0; --k) v = (v << 8) | static_cast<unsigned char>(bytes[i * 8 + k]);
-    (*signature)[i] = v;
+    (*signature)[i] = static_cast<uint64_t>(static_cast<unsigned char>(bytes[i * 2])) |
+                      static_cast<uint64_t>(static_cast<unsigned char>(bytes[i * 2 + 1])) << 8;
   }
   return true;
 }
@@ -197,15 +199,41 @@ bool DecodeNarrativeSignature(absl::string_view bytes, std::vector<uint64_t>* si
 std::vector<NarrativePair> CopiedCandidates(const std::vector<std::vector<uint64_t>>& signatures,
                                             const std::vector<std::string>& agencies, int max_per_report,
                                             int64_t* left_out) {
-  std::vector<NarrativePair> all;
-  for (const auto& [a, b] : CandidatePairsOfSignatures(signatures, copied::kBands, copied::kRows, copied::kMinEstimate)) {
-    // The same organ in another year (or filed twice) is history.copied's business, as in the rule.
-    if (a < agencies.size() && b < agencies.size() && !agencies[a].empty() && agencies[a] == agencies[b]) continue;
-    all.push_back({a, b, SignatureEstimate(signatures[a], signatures[b])});
+  const int n_hashes = copied::kJobEntries;
+  auto compared = [&](size_t d) { return static_cast<int>(signatures[d].size()) == n_hashes; };
+  // Pairs are screened as banding meets them (the pairs of boilerplate would not fit in memory otherwise);
+  // those that pass are kept once.
+  absl::flat_hash_map<uint64_t, double> passed;  // a << 32 | b -> estimate
+  for (int band = 0; band < copied::kJobBands; ++band) {
+    absl::flat_hash_map<uint64_t, std::vector<uint32_t>> buckets;
+    for (size_t d = 0; d < signatures.size(); ++d) {
+      if (!compared(d)) continue;
+      uint64_t key = static_cast<uint64_t>(band);
+      for (int r = 0; r < copied::kJobRows; ++r) key = Mix(key ^ signatures[d][band * copied::kJobRows + r]);
+      buckets[key].push_back(static_cast<uint32_t>(d));
+    }
+    for (const auto& [key, docs] : buckets) {
+      // Each document is paired with the next 64 of its bucket, as in CandidatePairs.
+      for (size_t i = 0; i < docs.size(); ++i) {
+        for (size_t j = i + 1; j < docs.size() && j < i + 65; ++j) {
+          size_t a = docs[i], b = docs[j];
+          uint64_t pair_key = static_cast<uint64_t>(a) << 32 | b;
+          if (passed.contains(pair_key)) continue;
+          // The same organ in another year (or filed twice) is history.copied's business, as in the rule.
+          if (a < agencies.size() && b < agencies.size() && !agencies[a].empty() && agencies[a] == agencies[b]) continue;
+          double estimate = SignatureEstimate(signatures[a], signatures[b]);
+          if (estimate >= copied::kJobMinEstimate) passed.emplace(pair_key, estimate);
+        }
+      }
+    }
   }
-  // The closest pairs first, so that a report in a crowd keeps its nearest copies.
-  std::stable_sort(all.begin(), all.end(),
-                   [](const NarrativePair& x, const NarrativePair& y) { return x.estimate > y.estimate; });
+  std::vector<NarrativePair> all;
+  all.reserve(passed.size());
+  for (const auto& [key, estimate] : passed) all.push_back({static_cast<size_t>(key >> 32), static_cast<size_t>(key & 0xFFFFFFFF), estimate});
+  // The closest pairs first (ties in index order), so that a report in a crowd keeps its nearest copies.
+  std::sort(all.begin(), all.end(), [](const NarrativePair& x, const NarrativePair& y) {
+    return std::tie(y.estimate, x.a, x.b) < std::tie(x.estimate, y.a, y.b);
+  });
   std::vector<int> taken(signatures.size(), 0);
   std::vector<NarrativePair> kept;
   int64_t dropped = 0;

@@ -61,12 +61,19 @@ constexpr int kBands = 16, kRows = 4;        // 64 signature entries
 // The MinHash estimate (64 hashes, standard error about 0.05 near 0.8) screens out pairs far below the
 // threshold before the exact Jaccard; 0.25 below it is five standard errors.
 constexpr double kMinEstimate = kThreshold - 0.25;
+// A job's reports are compared from the signatures the validator answered batch by batch, and every
+// candidate costs the caller a call to confirm it: the signature is longer (256 entries, 16 bits each:
+// standard error about 0.025 near 0.8) so that the screen can be tighter (0.7, four standard errors) and
+// the many pairs of narratives that share boilerplate (Jaccard 0.5 to 0.7) are screened out in process.
+constexpr int kJobEntries = 256;
+constexpr int kJobBands = 36, kJobRows = 7;  // a pair at 0.8 shares a band with probability 0.99998
+constexpr double kJobMinEstimate = 0.7;
 }  // namespace copied
 
-// A report's narrative signature as bytes, for comparing reports validated in different calls: the
-// MinHash signature batch.copied compares (kBands × kRows little-endian uint64), then the organ's name
-// (batch.copied never pairs an organ with itself). Empty when the narrative is shorter than
-// copied::kMinNarrativeBytes.
+// A report's narrative signature as bytes, for comparing reports validated in different calls: a MinHash
+// signature of the shingles batch.copied compares (copied::kJobEntries little-endian 16-bit entries, each
+// the low bits of a re-mixed bin minimum), then the organ's name (batch.copied never pairs an organ with
+// itself). Empty when the narrative is shorter than copied::kMinNarrativeBytes.
 std::string NarrativeSignature(const gongkai::v1::AnnualReport& report);
 // NarrativeSignature's bytes back as entries and organ; false when `bytes` is too short to hold a signature.
 bool DecodeNarrativeSignature(absl::string_view bytes, std::vector<uint64_t>* signature, std::string* agency);
@@ -77,9 +84,10 @@ struct NarrativePair {
   double estimate = 0;  // SignatureEstimate of the two
 };
 // batch.copied's candidate pairs among decoded narrative signatures (empty: not compared) of the organs
-// `agencies` (a pair of one organ is never a candidate), the closest first kept: each report takes part in
-// at most `max_per_report` pairs (the pairs of a narrative that thousands share are bounded), `*left_out`
-// counts the candidates dropped for it. Ordered by (a, b). Deterministic.
+// `agencies` (a pair of one organ is never a candidate): banded, each pair screened as it is met at
+// copied::kJobMinEstimate, the closest first kept: each report takes part in at most `max_per_report`
+// pairs (the pairs of a narrative that thousands share are bounded), `*left_out` counts the candidates
+// dropped for it. Ordered by (a, b). Deterministic.
 std::vector<NarrativePair> CopiedCandidates(const std::vector<std::vector<uint64_t>>& signatures,
                                             const std::vector<std::string>& agencies, int max_per_report,
                                             int64_t* left_out);
