@@ -146,6 +146,69 @@ void AddReport(const v1::CheckedReport& checked, v1::Aggregate* aggregate, const
   }
 }
 
+absl::Status AmendReport(const v1::CheckedReport& checked, v1::Aggregate* aggregate, const RegionTable& regions) {
+  // The report's class (error, warning, clean) and error rules before and after.
+  auto classify = [](const auto& findings, bool* error, bool* warning, std::vector<std::string>* error_rules) {
+    for (const v1::Finding& f : findings) {
+      if (f.outcome() != v1::OUTCOME_FAILED) continue;
+      if (f.severity() == v1::SEVERITY_ERROR) {
+        *error = true;
+        if (std::find(error_rules->begin(), error_rules->end(), f.rule_id()) == error_rules->end()) {
+          error_rules->push_back(f.rule_id());
+        }
+      } else if (f.severity() == v1::SEVERITY_WARNING) {
+        *warning = true;
+      }
+    }
+  };
+  bool old_error = false, old_warning = false, new_error = false, new_warning = false;
+  std::vector<std::string> old_rules, new_rules;
+  classify(checked.findings(), &old_error, &old_warning, &old_rules);
+  new_rules = old_rules;
+  new_error = old_error;
+  new_warning = old_warning;
+  classify(checked.added_findings(), &new_error, &new_warning, &new_rules);
+  const bool excluded_before = old_error && !aggregate->options().include_reports_with_errors();
+  const bool excluded_after = new_error && !aggregate->options().include_reports_with_errors();
+  const v1::AnnualReport& r = checked.report();
+  const bool summable = r.version() == v1::TEMPLATE_VERSION_V2021 || r.version() == v1::TEMPLATE_VERSION_V2019;
+  if (excluded_after && !excluded_before && summable) {
+    return absl::FailedPreconditionError(
+        "a finding added later takes the report out of the sums; add the reports up again");
+  }
+  Placement place = PlaceReport(r, regions);
+  v1::NodeAggregate& node = (*aggregate->mutable_nodes())[place.region];
+  for (const v1::Finding& f : checked.added_findings()) {
+    if (f.outcome() == v1::OUTCOME_FAILED) (*node.mutable_rule_counts())[f.rule_id()] += 1;
+  }
+  auto class_count = [&](bool error, bool warning) -> int64_t {
+    return error ? node.reports_with_errors() : warning ? node.reports_with_warnings() : node.reports_clean();
+  };
+  auto set_class_count = [&](bool error, bool warning, int64_t v) {
+    if (error) {
+      node.set_reports_with_errors(v);
+    } else if (warning) {
+      node.set_reports_with_warnings(v);
+    } else {
+      node.set_reports_clean(v);
+    }
+  };
+  bool old_w = old_warning && !old_error, new_w = new_warning && !new_error;
+  if (old_error != new_error || old_w != new_w) {
+    set_class_count(old_error, old_w, class_count(old_error, old_w) - 1);
+    set_class_count(new_error, new_w, class_count(new_error, new_w) + 1);
+  }
+  if (excluded_after) {
+    if (!excluded_before) node.set_reports_excluded(node.reports_excluded() + 1);
+    for (const std::string& rule : new_rules) {
+      if (!excluded_before || std::find(old_rules.begin(), old_rules.end(), rule) == old_rules.end()) {
+        (*node.mutable_excluded_by_rule())[rule] += 1;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 void MergeNode(const v1::NodeAggregate& from, v1::NodeAggregate* into) {
   into->set_reports(SaturatingAdd(into->reports(), from.reports()));
   into->set_reports_with_errors(SaturatingAdd(into->reports_with_errors(), from.reports_with_errors()));

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "gongkai/v1/aggregator_service.pb.h"
 #include "gongkai/v1/finding.pb.h"
 #include "gongkai/v1/report.pb.h"
@@ -31,6 +32,13 @@ bool IsAreaReport(const gongkai::v1::AnnualReport& report);
 // Adds one checked report to `aggregate`. Thread-compatible (one writer at a time).
 void AddReport(const gongkai::v1::CheckedReport& checked, gongkai::v1::Aggregate* aggregate,
                const RegionTable& regions = DefaultRegionTable());
+
+// Folds in `checked.added_findings()` of a report already added with `checked.findings()`, so that
+// `aggregate` becomes what adding the report once with both would have made. FailedPrecondition, with
+// `aggregate` unchanged, when that would take the report out of the sums (its first ERROR, errors not
+// summed): sums cannot be taken apart exactly, and the caller adds its reports up again.
+absl::Status AmendReport(const gongkai::v1::CheckedReport& checked, gongkai::v1::Aggregate* aggregate,
+                         const RegionTable& regions = DefaultRegionTable());
 
 // Adds everything of `from` to `into`.
 void Merge(const gongkai::v1::Aggregate& from, gongkai::v1::Aggregate* into);

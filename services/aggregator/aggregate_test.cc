@@ -105,6 +105,65 @@ TEST(Aggregate, VersionsAreNeverMixedAndErrorsAreLeftOut) {
   EXPECT_EQ(all.nodes().at("23").sums().at("v2021").reports(), 1);
 }
 
+v1::Finding Failed(const std::string& rule, v1::Severity severity) {
+  v1::Finding f;
+  f.set_rule_id(rule);
+  f.set_severity(severity);
+  f.set_outcome(v1::OUTCOME_FAILED);
+  return f;
+}
+
+// Findings added after a report was folded in (job-wide checks) make exactly the aggregate of the report
+// added once with all of them, whatever class it moves from and to, errors summed or not; the one change
+// sums cannot take (a first ERROR taking a summed report out) is refused and leaves the aggregate as it was.
+TEST(Aggregate, AmendingAReportEqualsAddingItOnceWithEveryFinding) {
+  for (bool include_errors : {false, true}) {
+    struct Case {
+      std::vector<v1::Finding> before, added;
+      bool refused;
+    };
+    v1::Finding warning = Failed("batch.copied", v1::SEVERITY_WARNING);
+    v1::Finding info = Failed("history.spike", v1::SEVERITY_INFO);
+    v1::Finding error = Failed("t3.balance", v1::SEVERITY_ERROR);
+    v1::Finding copied_error = Failed("batch.copied", v1::SEVERITY_ERROR);
+    std::vector<Case> cases = {
+        {{}, {warning}, false},                        // clean → warnings
+        {{info}, {warning, warning}, false},           // clean (info only) → warnings, counted twice
+        {{warning}, {warning}, false},                 // warnings stay warnings
+        {{error}, {warning}, false},                   // errors stay errors
+        {{error}, {copied_error}, false},              // excluded already: one more rule it is excluded by
+        {{warning}, {copied_error}, !include_errors},  // a first error: out of the sums
+    };
+    for (size_t k = 0; k < cases.size(); ++k) {
+      v1::Aggregate amended, once;
+      amended.mutable_options()->set_include_reports_with_errors(include_errors);
+      once.mutable_options()->set_include_reports_with_errors(include_errors);
+      v1::CheckedReport other = Checked(7, "230184100");
+      AddReport(other, &amended);
+      AddReport(other, &once);
+      v1::CheckedReport checked = Checked(1, "230184100");
+      for (const v1::Finding& f : cases[k].before) *checked.add_findings() = f;
+      AddReport(checked, &amended);
+      v1::Aggregate before_amending = amended;
+      for (const v1::Finding& f : cases[k].added) *checked.add_added_findings() = f;
+      absl::Status status = AmendReport(checked, &amended);
+      if (cases[k].refused) {
+        EXPECT_TRUE(absl::IsFailedPrecondition(status)) << k << ": " << status;
+        EXPECT_TRUE(MessageDifferencer::Equals(amended, before_amending)) << k;
+        continue;
+      }
+      ASSERT_TRUE(status.ok()) << k << ": " << status;
+      v1::CheckedReport all = checked;
+      all.clear_added_findings();
+      for (const v1::Finding& f : cases[k].added) *all.add_findings() = f;
+      AddReport(all, &once);
+      EXPECT_TRUE(MessageDifferencer::Equals(amended, once))
+          << "case " << k << " include_errors " << include_errors << "\n" << amended.nodes().at("230184100").DebugString()
+          << "\nvs\n" << once.nodes().at("230184100").DebugString();
+    }
+  }
+}
+
 // The gateway drops provenance (raw text, positions, finding details) before streaming reports here: the
 // aggregate must not change, area reports included, and the message must shrink.
 TEST(Aggregate, DroppingProvenanceChangesNothingAddedUp) {

@@ -3,12 +3,14 @@
 #include <memory>
 
 #include "google/protobuf/arena.h"
+#include "common/grpc_status.h"
 #include "services/aggregator/aggregate.h"
 
 namespace gongkai::aggregator {
 namespace {
 
-// Reads checked reports one by one and folds each in as it arrives; answers with the aggregate.
+// Reads checked reports one by one and folds each in as it arrives (or, for a report carrying
+// added_findings, folds those in); answers with the aggregate.
 //
 // Each report is read into a message on a protobuf arena: a report is ~800 small objects, and a message
 // cleared off the heap frees its cells' positions one by one only to allocate them again for the next
@@ -22,10 +24,14 @@ class AddReportsReactor final : public grpc::ServerReadReactor<v1::CheckedReport
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      Finish(grpc::Status::OK);
+      Finish(amended_.ok() ? grpc::Status::OK : ToGrpcStatus(amended_));
       return;
     }
-    AddReport(*report_, response_->mutable_aggregate());
+    if (report_->added_findings_size() == 0) {
+      AddReport(*report_, response_->mutable_aggregate());
+    } else if (amended_.ok()) {
+      amended_ = AmendReport(*report_, response_->mutable_aggregate());
+    }
     // Reading the next report clears this one (a parse starts from an empty message); its cells stay
     // allocated for reuse, and what Clear abandons stays on the arena until it is renewed.
     if (++read_on_arena_ == kReportsPerArena) Renew();
@@ -50,6 +56,7 @@ class AddReportsReactor final : public grpc::ServerReadReactor<v1::CheckedReport
   std::unique_ptr<google::protobuf::Arena> arena_;
   v1::CheckedReport* report_ = nullptr;  // on arena_
   int read_on_arena_ = 0;
+  absl::Status amended_;  // the first amendment that could not be folded in exactly
 };
 
 }  // namespace

@@ -240,15 +240,30 @@ void Engine::CheckJobs() {
 absl::Status Engine::CheckJob(const std::string& job) {
   std::map<int64_t, std::vector<v1::Finding>> found;
   if (options_.job_wide_copies) GONGKAI_RETURN_IF_ERROR(JobWideCopies(job, &found));
-  if (!found.empty()) {
-    AmendingFn on_amending;
-    {
-      absl::MutexLock lock(&mu_);
-      on_amending = on_amending_;
+  AmendingFn on_amending;
+  {
+    absl::MutexLock lock(&mu_);
+    on_amending = on_amending_;
+  }
+  bool announced = false;
+  if (!found.empty() && on_amending) {
+    // What was passed on with each result, and what is added to it.
+    std::vector<int64_t> seqs;
+    for (const auto& [seq, f] : found) seqs.push_back(seq);
+    absl::StatusOr<std::map<int64_t, wire::ReportResult>> stored = store_->StoredResults(job, seqs);
+    if (!stored.ok()) return stored.status();
+    std::vector<Amendment> amendments;
+    for (auto& [seq, result] : *stored) {
+      Amendment& a = amendments.emplace_back();
+      a.report.swap(*result.mutable_report());
+      a.findings.Swap(result.mutable_findings());
+      for (const v1::Finding& f : found[seq]) *a.added.Add() = f;
     }
-    if (on_amending) on_amending(job);
+    on_amending(job, &amendments);
+    announced = true;
   }
   absl::StatusOr<bool> finished = store_->FinishChecks(job, found);
+  if (announced && (!finished.ok() || !*finished)) on_amending(job, nullptr);
   if (!finished.ok()) return finished.status();
   size_t findings = 0;
   for (const auto& [seq, f] : found) findings += f.size();

@@ -73,9 +73,16 @@ class Engine {
   using CompletedFn = std::function<void(const std::string& job, const std::vector<wire::ReportResult*>&)>;
   void SetOnCompleted(CompletedFn fn);
 
-  // Called before job-wide checks add findings to results already stored (and already passed to
-  // CompletedFn), so that whatever was built from them can be dropped. Thread-safe; null to stop.
-  using AmendingFn = std::function<void(const std::string& job)>;
+  // A stored result that job-wide checks amend: its report (serialised), the findings it was stored and
+  // passed to CompletedFn with, and the findings added.
+  struct Amendment {
+    std::string report;
+    google::protobuf::RepeatedPtrField<gongkai::v1::Finding> findings;
+    google::protobuf::RepeatedPtrField<gongkai::v1::Finding> added;
+  };
+  // Called with a job's amendments just before the store takes them, and again with null when the store
+  // did not (whatever was built from them must then be dropped). Thread-safe; null to stop.
+  using AmendingFn = std::function<void(const std::string& job, std::vector<Amendment>* amendments)>;
   void SetOnAmending(AmendingFn fn);
 
  private:

@@ -21,8 +21,14 @@ GatewayServiceImpl::GatewayServiceImpl(JobStore* store, Engine* engine, GatewayS
                                                  const std::vector<wire::ReportResult*>& results) {
       running->Add(job, results);
     });
-    // Findings added to stored results after they went to the aggregator: the summary adds the job up again.
-    engine_->SetOnAmending([running = running_](const std::string& job) { running->Invalidate(job); });
+    // Findings added to stored results after they went to the aggregator go after them.
+    engine_->SetOnAmending([running = running_](const std::string& job, std::vector<Engine::Amendment>* amendments) {
+      if (amendments == nullptr) {
+        running->Invalidate(job);
+      } else {
+        running->Amend(job, amendments);
+      }
+    });
   }
 }
 

@@ -119,6 +119,39 @@ absl::StatusOr<v1::Aggregate> RunningAggregates::Finish(const std::string& job_i
   return answer;
 }
 
+void RunningAggregates::Amend(const std::string& job_id, std::vector<Engine::Amendment>* amendments) {
+  std::shared_ptr<Job> job = Get(job_id, false);
+  if (job == nullptr) return;  // none of the job's results went through here: Finish sends the caller to the store
+  bool finished;
+  {
+    absl::MutexLock lock(&job->mu);
+    finished = job->finished;
+    if (!finished && !job->broken && job->writer != nullptr) {
+      for (Engine::Amendment& a : *amendments) {
+        if (a.report.empty()) continue;
+        wire::CheckedReport checked;
+        absl::StatusOr<std::string> lean = DropProvenanceFromBytes(a.report);
+        if (lean.ok()) {
+          checked.mutable_report()->swap(*lean);
+        } else {
+          checked.mutable_report()->swap(a.report);
+        }
+        checked.mutable_findings()->Swap(&a.findings);
+        checked.mutable_added_findings()->Swap(&a.added);
+        DropFindingProvenance(checked.mutable_findings());
+        DropFindingProvenance(checked.mutable_added_findings());
+        if (!job->writer->Write(checked)) {
+          job->broken = true;
+          Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",
+              {{"job", job_id}});
+          return;
+        }
+      }
+    }
+  }
+  if (finished) Invalidate(job_id);  // summed before the amendment: never trusted again
+}
+
 void RunningAggregates::Invalidate(const std::string& job_id) {
   std::shared_ptr<Job> job = Get(job_id, false);
   if (job == nullptr) return;

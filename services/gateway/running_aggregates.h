@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gongkai/v1/aggregator_service.grpc.pb.h"
 #include "gongkai/v1/gateway_service.pb.h"
+#include "services/gateway/engine.h"
 #include "services/gateway/wire_calls.h"
 
 namespace gongkai::gateway {
@@ -37,8 +38,13 @@ class RunningAggregates {
   // when all of them were fed here; FailedPrecondition (with why) when the caller must add the job up itself.
   absl::StatusOr<gongkai::v1::Aggregate> Finish(const std::string& job, int64_t results_done);
 
-  // Results of `job` already fed here are about to change in the store (job-wide findings): its running
-  // aggregate is dropped, and Finish sends the caller to the store.
+  // Findings added to results of `job` already fed here (job-wide checks): fed after them, each result
+  // still counted once. Moves the reports and findings out. When the aggregator cannot fold them in
+  // exactly, Finish says so and the caller adds the job up from the store.
+  void Amend(const std::string& job, std::vector<Engine::Amendment>* amendments);
+
+  // Results of `job` fed here changed in a way not fed (amendments announced that the store did not take):
+  // its running aggregate is dropped, and Finish sends the caller to the store.
   void Invalidate(const std::string& job);
 
  private:

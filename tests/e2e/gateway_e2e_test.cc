@@ -55,7 +55,9 @@ struct Replicas {
   aggregator::AggregatorServiceImpl aggregator_service;
   std::unique_ptr<Server> parsers[2], validators[2], aggregator;
 
-  Replicas() {
+  // `validator_options`: the validators' rule configuration (a province's).
+  explicit Replicas(validator::ValidatorServiceOptions validator_options = {}) {
+    validator_service = *validator::ValidatorServiceImpl::Create(std::move(validator_options));
     for (auto& p : parsers) p = StartServer({{&parser_service, v1::ParserService::service_full_name()}});
     for (auto& v : validators) v = StartServer({{validator_service.get(), v1::ValidatorService::service_full_name()}});
     aggregator = StartServer({{&aggregator_service, v1::AggregatorService::service_full_name()}});
@@ -325,8 +327,14 @@ TEST_F(GatewayE2E, CopiedNarrativesAreFoundAcrossTheWholeJobOnce) {
   ASSERT_GE(planted.size(), 8u) << "the generator planted too few copies for this test to mean anything";
 
   // Copied pairs found by a job of these reports, as (report, the other report named) with repeats.
-  auto run = [&](bool job_wide, v1::JobProgress* progress, v1::Aggregate* summary) {
-    Replicas replicas;
+  // `copied_severity`: batch.copied's severity in the validators' configuration.
+  auto run = [&](bool job_wide, v1::JobProgress* progress, v1::Aggregate* summary,
+                 v1::Severity copied_severity = v1::SEVERITY_WARNING) {
+    validator::ValidatorServiceOptions vo;
+    v1::RuleConfig::Override* o = vo.default_rules.add_overrides();
+    o->set_rule_id("batch.copied");
+    o->set_severity(copied_severity);
+    Replicas replicas(vo);
     gateway::EngineOptions eo;
     eo.batch_size = 4;
     eo.workers = 3;
@@ -360,6 +368,15 @@ TEST_F(GatewayE2E, CopiedNarrativesAreFoundAcrossTheWholeJobOnce) {
     }
     *progress = client.Progress(response.job_id());
     EXPECT_TRUE(client.Summary(response.job_id(), summary).ok());
+    // The summary (from the running aggregate, the job-wide findings fed after their reports; or, when
+    // they took a report out of the sums, added up again) is what a gateway that saw nothing adds up.
+    gateway::GatewayServiceOptions fresh_options;
+    fresh_options.aggregator_target = replicas.aggregator->local_address();
+    gateway::GatewayServiceImpl fresh(gw->store.get(), nullptr, fresh_options);
+    auto fresh_server = StartServer({{&fresh, v1::GatewayService::service_full_name()}});
+    v1::Aggregate from_store;
+    EXPECT_TRUE(GatewayClient(fresh_server->local_address()).Summary(response.job_id(), &from_store).ok());
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*summary, from_store));
     return found;
   };
   v1::JobProgress progress, batch_only_progress;
@@ -376,6 +393,20 @@ TEST_F(GatewayE2E, CopiedNarrativesAreFoundAcrossTheWholeJobOnce) {
     if (it != node.rule_counts().end()) summed += it->second;
   }
   EXPECT_EQ(summed, static_cast<int64_t>(planted.size()));  // the summary counts what the pass added
+  // A province that makes batch.copied an error: the same pairs, and reports taken out of the sums.
+  {
+    v1::JobProgress error_progress;
+    v1::Aggregate error_summary;
+    EXPECT_EQ(run(true, &error_progress, &error_summary, v1::SEVERITY_ERROR), found);
+    int64_t excluded = 0;
+    for (const auto& [code, node] : error_summary.nodes()) {
+      auto it = node.excluded_by_rule().find("batch.copied");
+      if (it != node.excluded_by_rule().end()) excluded += it->second;
+    }
+    std::set<std::string> copied_reports;  // every one an error now, and out of the sums for it
+    for (const auto& [a, b] : planted) copied_reports.insert(a);
+    EXPECT_EQ(excluded, static_cast<int64_t>(copied_reports.size()));
+  }
   // Without the job-wide pass, calls of four reports each see only the pairs that happened to share one.
   std::multiset<std::pair<std::string, std::string>> batch_only = run(false, &batch_only_progress, &batch_only_summary);
   EXPECT_LT(batch_only.size() * 2, planted.size());
