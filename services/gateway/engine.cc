@@ -298,6 +298,7 @@ absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std
   if (!active) return absl::OkStatus();
 
   // Every signature to the validator, in chunks; it answers the candidate pairs.
+  absl::Time started = absl::Now();
   std::map<int64_t, int64_t> call_of;  // seq -> the call that validated it
   v1::NarrativePairs pairs;
   {
@@ -337,6 +338,7 @@ absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std
     if (a == call_of.end() || b == call_of.end() || a->second == b->second) continue;
     todo.emplace_back(pair.a(), pair.b());
   }
+  absl::Time paired = absl::Now();
   std::vector<std::array<std::vector<v1::Finding>, 2>> answers(todo.size());
   std::atomic<size_t> next{0};
   absl::Mutex error_mu;
@@ -370,7 +372,9 @@ absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std
   Log(LogSeverity::kInfo, "job-wide batch.copied",
       {{"job", job}, {"signatures", absl::StrCat(call_of.size())}, {"candidates", absl::StrCat(pairs.pairs_size())},
        {"compared", absl::StrCat(compared)}, {"copied", absl::StrCat(confirmed)},
-       {"left_out", absl::StrCat(pairs.left_out())}});
+       {"left_out", absl::StrCat(pairs.left_out())},
+       {"pairing_ms", absl::StrCat(absl::ToInt64Milliseconds(paired - started))},
+       {"confirming_ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - paired))}});
   return absl::OkStatus();
 }
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "common/text.h"
 
@@ -182,55 +184,109 @@ std::string NarrativeSignature(const v1::AnnualReport& report) {
   return bytes;
 }
 
-bool DecodeNarrativeSignature(absl::string_view bytes, std::vector<uint64_t>* signature, std::string* agency) {
+bool JobSignatures::Add(absl::string_view bytes) {
   constexpr size_t kEntries = copied::kJobEntries;
-  signature->clear();
-  agency->clear();
+  if (bytes.empty()) {
+    entries_.resize(entries_.size() + kEntries, 0);
+    organ_.push_back(kNone);
+    return true;
+  }
   if (bytes.size() < kEntries * 2) return false;
-  *agency = std::string(bytes.substr(kEntries * 2));
-  signature->resize(kEntries);
+  size_t at = entries_.size();
+  entries_.resize(at + kEntries);
   for (size_t i = 0; i < kEntries; ++i) {
-    (*signature)[i] = static_cast<uint64_t>(static_cast<unsigned char>(bytes[i * 2])) |
-                      static_cast<uint64_t>(static_cast<unsigned char>(bytes[i * 2 + 1])) << 8;
+    entries_[at + i] = static_cast<uint16_t>(static_cast<unsigned char>(bytes[i * 2]) |
+                                             static_cast<unsigned char>(bytes[i * 2 + 1]) << 8);
+  }
+  absl::string_view agency = bytes.substr(kEntries * 2);
+  if (agency.empty()) {
+    organ_.push_back(kUnnamed);
+  } else {
+    organ_.push_back(organ_ids_.try_emplace(std::string(agency), static_cast<int32_t>(organ_ids_.size())).first->second);
   }
   return true;
 }
 
-std::vector<NarrativePair> CopiedCandidates(const std::vector<std::vector<uint64_t>>& signatures,
-                                            const std::vector<std::string>& agencies, int max_per_report,
-                                            int64_t* left_out) {
-  const int n_hashes = copied::kJobEntries;
-  auto compared = [&](size_t d) { return static_cast<int>(signatures[d].size()) == n_hashes; };
+double JobSignatures::Estimate(size_t i, size_t j) const {
+  const uint16_t* a = &entries_[i * copied::kJobEntries];
+  const uint16_t* b = &entries_[j * copied::kJobEntries];
+  int equal = 0;
+  for (int k = 0; k < copied::kJobEntries; ++k) equal += a[k] == b[k];
+  return static_cast<double>(equal) / copied::kJobEntries;
+}
+
+bool JobSignatures::AtLeastEqual(size_t i, size_t j, int needed) const {
+  const uint16_t* a = &entries_[i * copied::kJobEntries];
+  const uint16_t* b = &entries_[j * copied::kJobEntries];
+  // Blocks of 32 entries (which the compiler vectorises), stopping once `needed` is out of reach.
+  constexpr int kBlock = 32;
+  int equal = 0;
+  for (int start = 0; start < copied::kJobEntries; start += kBlock) {
+    int in_block = 0;
+    for (int k = start; k < start + kBlock; ++k) in_block += a[k] == b[k];
+    equal += in_block;
+    if (equal + (copied::kJobEntries - start - kBlock) < needed) return false;
+  }
+  return equal >= needed;
+}
+
+std::vector<NarrativePair> CopiedCandidates(const JobSignatures& signatures, int max_per_report, int64_t* left_out,
+                                            int threads) {
+  const int needed = static_cast<int>(std::ceil(copied::kJobMinEstimate * copied::kJobEntries));
+  std::vector<uint32_t> order;
+  for (size_t d = 0; d < signatures.size(); ++d) {
+    if (signatures.compared(d)) order.push_back(static_cast<uint32_t>(d));
+  }
   // Pairs are screened as banding meets them (the pairs of boilerplate would not fit in memory otherwise);
-  // those that pass are kept once.
-  absl::flat_hash_map<uint64_t, double> passed;  // a << 32 | b -> estimate
-  for (int band = 0; band < copied::kJobBands; ++band) {
-    absl::flat_hash_map<uint64_t, std::vector<uint32_t>> buckets;
-    for (size_t d = 0; d < signatures.size(); ++d) {
-      if (!compared(d)) continue;
-      uint64_t key = static_cast<uint64_t>(band);
-      for (int r = 0; r < copied::kJobRows; ++r) key = Mix(key ^ signatures[d][band * copied::kJobRows + r]);
-      buckets[key].push_back(static_cast<uint32_t>(d));
-    }
-    for (const auto& [key, docs] : buckets) {
-      // Each document is paired with the next 64 of its bucket, as in CandidatePairs.
-      for (size_t i = 0; i < docs.size(); ++i) {
-        for (size_t j = i + 1; j < docs.size() && j < i + 65; ++j) {
-          size_t a = docs[i], b = docs[j];
-          uint64_t pair_key = static_cast<uint64_t>(a) << 32 | b;
-          if (passed.contains(pair_key)) continue;
-          // The same organ in another year (or filed twice) is history.copied's business, as in the rule.
-          if (a < agencies.size() && b < agencies.size() && !agencies[a].empty() && agencies[a] == agencies[b]) continue;
-          double estimate = SignatureEstimate(signatures[a], signatures[b]);
-          if (estimate >= copied::kJobMinEstimate) passed.emplace(pair_key, estimate);
+  // those that pass are kept once. The bands are shared out among the machine's cores.
+  auto screen_bands = [&](int first_band, int step, absl::flat_hash_set<uint64_t>* passed) {
+    std::vector<std::pair<uint64_t, uint32_t>> keyed(order.size());
+    for (int band = first_band; band < copied::kJobBands; band += step) {
+      // A band's buckets: the reports sorted by their band key (one sort, no map of vectors).
+      for (size_t n = 0; n < order.size(); ++n) {
+        uint64_t key = static_cast<uint64_t>(band);
+        for (int r = 0; r < copied::kJobRows; ++r) key = Mix(key ^ signatures.entry(order[n], band * copied::kJobRows + r));
+        keyed[n] = {key, order[n]};
+      }
+      std::sort(keyed.begin(), keyed.end());
+      for (size_t begin = 0; begin < keyed.size();) {
+        size_t end = begin + 1;
+        while (end < keyed.size() && keyed[end].first == keyed[begin].first) ++end;
+        // Each report is paired with the next 64 of its bucket, as in CandidatePairs.
+        for (size_t i = begin; i < end; ++i) {
+          for (size_t j = i + 1; j < end && j < i + 65; ++j) {
+            uint32_t a = keyed[i].second, b = keyed[j].second;  // a < b: equal keys sort by report
+            // The same organ in another year (or filed twice) is history.copied's business, as in the rule.
+            if (signatures.same_organ(a, b)) continue;
+            uint64_t pair_key = static_cast<uint64_t>(a) << 32 | b;
+            if (passed->contains(pair_key)) continue;
+            if (signatures.AtLeastEqual(a, b, needed)) passed->insert(pair_key);
+          }
         }
+        begin = end;
       }
     }
+  };
+  if (threads <= 0) {
+    threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+    if (order.size() < 20000) threads = 1;  // not worth a thread
   }
+  std::vector<absl::flat_hash_set<uint64_t>> passed_by_thread(static_cast<size_t>(threads));
+  {
+    std::vector<std::thread> workers;
+    for (int t = 1; t < threads; ++t) workers.emplace_back(screen_bands, t, threads, &passed_by_thread[static_cast<size_t>(t)]);
+    screen_bands(0, threads, &passed_by_thread[0]);
+    for (std::thread& w : workers) w.join();
+  }
+  absl::flat_hash_set<uint64_t> passed = std::move(passed_by_thread[0]);
+  for (size_t t = 1; t < passed_by_thread.size(); ++t) passed.insert(passed_by_thread[t].begin(), passed_by_thread[t].end());
   std::vector<NarrativePair> all;
   all.reserve(passed.size());
-  for (const auto& [key, estimate] : passed) all.push_back({static_cast<size_t>(key >> 32), static_cast<size_t>(key & 0xFFFFFFFF), estimate});
-  // The closest pairs first (ties in index order), so that a report in a crowd keeps its nearest copies.
+  for (uint64_t key : passed) {
+    size_t a = static_cast<size_t>(key >> 32), b = static_cast<size_t>(key & 0xFFFFFFFF);
+    all.push_back({a, b, signatures.Estimate(a, b)});
+  }
+  // The closest pairs first (ties in report order), so that a report in a crowd keeps its nearest copies.
   std::sort(all.begin(), all.end(), [](const NarrativePair& x, const NarrativePair& y) {
     return std::tie(y.estimate, x.a, x.b) < std::tie(x.estimate, y.a, y.b);
   });

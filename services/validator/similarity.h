@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "gongkai/v1/report.pb.h"
 
@@ -75,22 +76,44 @@ constexpr double kJobMinEstimate = 0.7;
 // the low bits of a re-mixed bin minimum), then the organ's name (batch.copied never pairs an organ with
 // itself). Empty when the narrative is shorter than copied::kMinNarrativeBytes.
 std::string NarrativeSignature(const gongkai::v1::AnnualReport& report);
-// NarrativeSignature's bytes back as entries and organ; false when `bytes` is too short to hold a signature.
-bool DecodeNarrativeSignature(absl::string_view bytes, std::vector<uint64_t>* signature, std::string* agency);
 
-// A candidate pair of a job-wide comparison: indexes into the signatures, a < b.
+// The narrative signatures of a job's reports, decoded into one table (512 bytes a report).
+class JobSignatures {
+ public:
+  // Adds report number size() from NarrativeSignature's bytes (empty: a report not compared). False, with
+  // nothing added, when `bytes` is too short to hold a signature.
+  bool Add(absl::string_view bytes);
+  size_t size() const { return organ_.size(); }
+  // Whether report i has a signature.
+  bool compared(size_t i) const { return organ_[i] != kNone; }
+  // Whether reports i and j were filed by one (named) organ.
+  bool same_organ(size_t i, size_t j) const { return organ_[i] >= 0 && organ_[i] == organ_[j]; }
+  // Entry k of report i's signature.
+  uint16_t entry(size_t i, int k) const { return entries_[i * copied::kJobEntries + static_cast<size_t>(k)]; }
+  // The share of equal entries of reports i and j (both compared): MinHash's estimate of their Jaccard.
+  double Estimate(size_t i, size_t j) const;
+  // Whether at least `needed` entries of reports i and j are equal (stops as soon as the answer is known).
+  bool AtLeastEqual(size_t i, size_t j, int needed) const;
+
+ private:
+  static constexpr int32_t kNone = -2, kUnnamed = -1;
+  std::vector<uint16_t> entries_;  // copied::kJobEntries per report, zeros for one not compared
+  std::vector<int32_t> organ_;     // an id per organ name; kUnnamed, or kNone when not compared
+  absl::flat_hash_map<std::string, int32_t> organ_ids_;
+};
+
+// A candidate pair of a job-wide comparison: report numbers, a < b.
 struct NarrativePair {
   size_t a = 0, b = 0;
-  double estimate = 0;  // SignatureEstimate of the two
+  double estimate = 0;  // JobSignatures::Estimate of the two
 };
-// batch.copied's candidate pairs among decoded narrative signatures (empty: not compared) of the organs
-// `agencies` (a pair of one organ is never a candidate): banded, each pair screened as it is met at
-// copied::kJobMinEstimate, the closest first kept: each report takes part in at most `max_per_report`
-// pairs (the pairs of a narrative that thousands share are bounded), `*left_out` counts the candidates
-// dropped for it. Ordered by (a, b). Deterministic.
-std::vector<NarrativePair> CopiedCandidates(const std::vector<std::vector<uint64_t>>& signatures,
-                                            const std::vector<std::string>& agencies, int max_per_report,
-                                            int64_t* left_out);
+// batch.copied's candidate pairs among a job's signatures (a pair of one organ is never a candidate):
+// banded, each pair screened as it is met at copied::kJobMinEstimate, the closest first kept: each report
+// takes part in at most `max_per_report` pairs (the pairs of a narrative that thousands share are
+// bounded), `*left_out` counts the candidates dropped for it. Ordered by (a, b). Deterministic, whatever
+// the number of `threads` the bands are shared among (0: the machine's cores, for 20,000 reports or more).
+std::vector<NarrativePair> CopiedCandidates(const JobSignatures& signatures, int max_per_report, int64_t* left_out,
+                                            int threads = 0);
 
 }  // namespace gongkai::validator
 

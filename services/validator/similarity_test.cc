@@ -131,33 +131,31 @@ v1::AnnualReport ReportOf(const std::string& text) {
   return report;
 }
 
-// The decoded job-wide signature of a report of `agency` whose narrative is `text`.
-std::vector<uint64_t> JobSignature(const std::string& text, const std::string& agency = "某县人民政府",
-                                   std::string* decoded_agency = nullptr) {
-  v1::AnnualReport report;
+// The job-wide signature of a report of `agency` whose narrative is `text`, as the validator answers it.
+std::string JobSignature(const std::string& text, const std::string& agency = "某县人民政府") {
+  v1::AnnualReport report = ReportOf(text);
   report.set_agency(agency);
-  report.add_sections()->set_text(text);
-  std::vector<uint64_t> signature;
-  std::string got_agency;
   std::string bytes = NarrativeSignature(report);
-  if (!bytes.empty()) {
-    EXPECT_EQ(bytes.size(), 512u + agency.size());
-    EXPECT_TRUE(DecodeNarrativeSignature(bytes, &signature, &got_agency));
-  }
-  if (decoded_agency != nullptr) *decoded_agency = got_agency;
-  return signature;
+  if (!bytes.empty()) EXPECT_EQ(bytes.size(), 512u + agency.size());
+  return bytes;
 }
 
-TEST(Similarity, JobSignaturesEstimateJaccardCloselyAndCarryTheOrgan) {
+TEST(Similarity, JobSignaturesEstimateJaccardCloselyAndKnowTheOrgan) {
   std::mt19937 rng(3);
   std::string text = RandomText(rng, 400);
-  std::string agency;
-  std::vector<uint64_t> a = JobSignature(text, "某县人民政府", &agency);
-  ASSERT_EQ(a.size(), 256u);
-  EXPECT_EQ(agency, "某县人民政府");
-  for (uint64_t v : a) EXPECT_LE(v, 0xFFFFu);
-  EXPECT_EQ(JobSignature(text, "另一个机关"), a);  // the signature is the narrative's alone
-  // Over many pairs, the share of equal entries tracks the Jaccard to within about 0.025.
+  JobSignatures table;
+  ASSERT_TRUE(table.Add(JobSignature(text, "某县人民政府")));
+  ASSERT_TRUE(table.Add(JobSignature(text, "另一个机关")));
+  ASSERT_TRUE(table.Add(JobSignature(text, "某县人民政府")));
+  ASSERT_TRUE(table.Add(""));  // a report not compared
+  EXPECT_FALSE(table.Add(std::string(511, 'a')));
+  ASSERT_EQ(table.size(), 4u);
+  EXPECT_DOUBLE_EQ(table.Estimate(0, 1), 1.0);  // the signature is the narrative's alone
+  EXPECT_FALSE(table.same_organ(0, 1));
+  EXPECT_TRUE(table.same_organ(0, 2));
+  EXPECT_FALSE(table.compared(3));
+  EXPECT_TRUE(JobSignature("无").empty());  // too short to compare
+  // Over many pairs, the share of equal entries tracks the Jaccard to within about 0.025 (0.1 at worst).
   double worst = 0;
   for (int p = 0; p < 60; ++p) {
     std::string x = RandomText(rng, 400), y;
@@ -168,12 +166,15 @@ TEST(Similarity, JobSignaturesEstimateJaccardCloselyAndCarryTheOrgan) {
       AppendUtf8(rng() % static_cast<uint32_t>(change) == 0 ? 0x4E00 + 300 + rng() % 100 : c, &y);
     }
     double jaccard = Jaccard(Shingles(NarrativeOf(ReportOf(x))), Shingles(NarrativeOf(ReportOf(y))));
-    worst = std::max(worst, std::abs(SignatureEstimate(JobSignature(x), JobSignature(y)) - jaccard));
+    JobSignatures pair;
+    pair.Add(JobSignature(x));
+    pair.Add(JobSignature(y));
+    double estimate = pair.Estimate(0, 1);
+    worst = std::max(worst, std::abs(estimate - jaccard));
+    // AtLeastEqual agrees with the estimate at every threshold.
+    for (int needed : {0, 100, 180, 200, 256}) EXPECT_EQ(pair.AtLeastEqual(0, 1, needed), estimate * 256 >= needed - 1e-9);
   }
   EXPECT_LT(worst, 0.1);
-  std::vector<uint64_t> decoded;
-  EXPECT_FALSE(DecodeNarrativeSignature(std::string(511, 'a'), &decoded, &agency));
-  EXPECT_TRUE(JobSignature("无").empty());  // too short to compare
 }
 
 TEST(Similarity, CandidatesOfSignaturesAreTheCandidatesOfTheirSets) {
@@ -189,29 +190,26 @@ TEST(Similarity, JobWideScreenKeepsEveryPairAboveTheThreshold) {
   // As ScreenKeepsEveryPairAboveTheThreshold, through the job-wide signatures and their tighter screen: no
   // pair at Jaccard 0.8 or more may be lost before the caller confirms it.
   std::mt19937 rng(13);
-  std::vector<std::vector<uint64_t>> signatures;
-  std::vector<std::string> agencies;
+  JobSignatures table;
   std::set<std::pair<size_t, size_t>> close;
   for (int p = 0; p < 400; ++p) {
     int length = 80 + static_cast<int>(rng() % 400);
     std::string a = RandomText(rng, length), b;
     size_t pos = 0;
-    int change = 25 + static_cast<int>(rng() % 40);  // Jaccard about 0.8 to 0.9
+    int change = 25 + static_cast<int>(rng() % 40);  // Jaccard about 0.7 to 0.9
     while (pos < a.size()) {
       char32_t c = NextCodepoint(a, &pos);
       AppendUtf8(rng() % static_cast<uint32_t>(change) == 0 ? 0x4E00 + 300 + rng() % 100 : c, &b);
     }
-    for (const std::string* t : {&a, &b}) {
-      signatures.push_back(JobSignature(*t));
-      agencies.push_back(absl::StrCat("机关", agencies.size()));
-    }
+    table.Add(JobSignature(a, absl::StrCat("机关", table.size())));
+    table.Add(JobSignature(b, absl::StrCat("机关", table.size())));
     if (Jaccard(Shingles(NarrativeOf(ReportOf(a))), Shingles(NarrativeOf(ReportOf(b)))) >= 0.8) {
-      close.insert({signatures.size() - 2, signatures.size() - 1});
+      close.insert({table.size() - 2, table.size() - 1});
     }
   }
   ASSERT_GT(close.size(), 150u);
   std::set<std::pair<size_t, size_t>> found;
-  for (const NarrativePair& p : CopiedCandidates(signatures, agencies, 1000, nullptr)) {
+  for (const NarrativePair& p : CopiedCandidates(table, 1000, nullptr)) {
     if (close.count({p.a, p.b})) found.insert({p.a, p.b});
   }
   EXPECT_EQ(found, close);
@@ -223,20 +221,18 @@ TEST(Similarity, CopiedCandidatesBoundTheCrowdAroundOneNarrative) {
   // by one organ are never paired with each other; 100 unrelated narratives pair with nothing.
   std::mt19937 rng(9);
   std::string crowd = RandomText(rng, 300), single = RandomText(rng, 300);
-  std::vector<std::vector<uint64_t>> signatures;
-  for (int i = 0; i < 40; ++i) signatures.push_back(JobSignature(crowd));
-  signatures.push_back(JobSignature(single));
-  signatures.push_back(JobSignature(single.substr(0, single.size() - 12) + "改动"));
-  signatures.push_back({});  // no narrative
-  signatures.push_back(JobSignature(single + "又一份"));
-  signatures.push_back(JobSignature(single + "又一份"));
-  for (int i = 0; i < 100; ++i) signatures.push_back(JobSignature(RandomText(rng, 300)));
-  std::vector<std::string> agencies(signatures.size());
-  for (size_t i = 0; i < agencies.size(); ++i) agencies[i] = absl::StrCat("机关", i);
-  agencies[44] = agencies[43];
+  JobSignatures table;
+  auto add = [&](const std::string& text) { table.Add(JobSignature(text, absl::StrCat("机关", table.size()))); };
+  for (int i = 0; i < 40; ++i) add(crowd);
+  add(single);
+  add(single.substr(0, single.size() - 12) + "改动");
+  table.Add("");  // no narrative
+  table.Add(JobSignature(single + "又一份", "同一机关"));
+  table.Add(JobSignature(single + "又一份", "同一机关"));
+  for (int i = 0; i < 100; ++i) add(RandomText(rng, 300));
   int64_t left_out = 0;
-  std::vector<NarrativePair> pairs = CopiedCandidates(signatures, agencies, 3, &left_out);
-  std::vector<int> partners(signatures.size(), 0);
+  std::vector<NarrativePair> pairs = CopiedCandidates(table, 3, &left_out);
+  std::vector<int> partners(table.size(), 0);
   bool near_pair = false;
   for (const NarrativePair& p : pairs) {
     EXPECT_LT(p.a, p.b);
@@ -255,6 +251,16 @@ TEST(Similarity, CopiedCandidatesBoundTheCrowdAroundOneNarrative) {
   EXPECT_TRUE(std::is_sorted(pairs.begin(), pairs.end(), [](const NarrativePair& x, const NarrativePair& y) {
     return std::tie(x.a, x.b) < std::tie(y.a, y.b);
   }));
+  // The bands shared among threads: the same pairs.
+  for (int threads : {1, 3}) {
+    int64_t threaded_left_out = 0;
+    std::vector<NarrativePair> threaded = CopiedCandidates(table, 3, &threaded_left_out, threads);
+    ASSERT_EQ(threaded.size(), pairs.size()) << threads;
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      EXPECT_EQ(std::tie(threaded[i].a, threaded[i].b), std::tie(pairs[i].a, pairs[i].b)) << threads;
+    }
+    EXPECT_EQ(threaded_left_out, left_out);
+  }
 }
 
 }  // namespace

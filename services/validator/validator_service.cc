@@ -112,7 +112,7 @@ class PairNarrativesReactor final : public grpc::ServerReadReactor<v1::Narrative
     }
     // The stream has ended: every signature is in.
     int64_t left_out = 0;
-    for (const NarrativePair& p : CopiedCandidates(signatures_, agencies_, max_pairs_ > 0 ? max_pairs_ : 8, &left_out)) {
+    for (const NarrativePair& p : CopiedCandidates(signatures_, max_pairs_ > 0 ? max_pairs_ : 8, &left_out)) {
       v1::NarrativePairs::Pair* pair = response_->add_pairs();
       pair->set_a(ids_[p.a]);
       pair->set_b(ids_[p.b]);
@@ -133,15 +133,11 @@ class PairNarrativesReactor final : public grpc::ServerReadReactor<v1::Narrative
         return absl::ResourceExhaustedError(absl::StrCat("more than ", max_signatures_, " signatures in one stream"));
       }
       if (!seen_.insert(e.id()).second) return absl::InvalidArgumentError(absl::StrCat("id ", e.id(), " given twice"));
-      std::vector<uint64_t> signature;
-      std::string agency;
-      if (!e.signature().empty() && !DecodeNarrativeSignature(e.signature(), &signature, &agency)) {
+      if (!signatures_.Add(e.signature())) {
         return absl::InvalidArgumentError(absl::StrCat("the signature of id ", e.id(), " has ", e.signature().size(),
                                                        " bytes; a narrative signature has at least 512 (or none)"));
       }
       ids_.push_back(e.id());
-      signatures_.push_back(std::move(signature));
-      agencies_.push_back(std::move(agency));
     }
     return absl::OkStatus();
   }
@@ -153,8 +149,7 @@ class PairNarrativesReactor final : public grpc::ServerReadReactor<v1::Narrative
   int max_pairs_ = 0;
   std::vector<int64_t> ids_;
   absl::flat_hash_set<int64_t> seen_;
-  std::vector<std::vector<uint64_t>> signatures_;
-  std::vector<std::string> agencies_;
+  JobSignatures signatures_;
 };
 
 }  // namespace
