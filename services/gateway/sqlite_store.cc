@@ -37,10 +37,14 @@ CREATE TABLE IF NOT EXISTS jobs(
 CREATE TABLE IF NOT EXISTS documents(
   job TEXT NOT NULL, seq INTEGER NOT NULL, doc_id TEXT NOT NULL, status TEXT NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, max_severity INTEGER, region TEXT,
-  rules TEXT, document BLOB, result BLOB, signature BLOB, validated_in INTEGER, PRIMARY KEY(job, seq));
+  rules TEXT, document BLOB, result BLOB, PRIMARY KEY(job, seq));
 CREATE UNIQUE INDEX IF NOT EXISTS documents_doc_id ON documents(job, doc_id) WHERE doc_id != '';
 CREATE INDEX IF NOT EXISTS documents_status ON documents(status, job, seq);
 CREATE INDEX IF NOT EXISTS documents_job_status ON documents(job, status, failed);
+-- Narrative signatures for the job-wide checks, apart from the results: reading a job's signatures then
+-- touches 600 bytes a document, not the pages of its result.
+CREATE TABLE IF NOT EXISTS narratives(job TEXT NOT NULL, seq INTEGER NOT NULL, validated_in INTEGER NOT NULL,
+  signature BLOB NOT NULL, PRIMARY KEY(job, seq));
 CREATE TABLE IF NOT EXISTS rule_counts(job TEXT NOT NULL, rule TEXT NOT NULL, count INTEGER NOT NULL,
   PRIMARY KEY(job, rule));
 )sql";
@@ -114,14 +118,6 @@ class Stmt {
   Stmt& BindBlob(int i, const std::string& blob) {
     sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
     return *this;
-  }
-  // Binds NULL for an empty blob.
-  Stmt& BindBlobOrNull(int i, const std::string& blob) {
-    if (blob.empty()) {
-      sqlite3_bind_null(stmt_, i);
-      return *this;
-    }
-    return BindBlob(i, blob);
   }
   Stmt& Bind(int i, int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
@@ -479,7 +475,8 @@ class SqliteStore : public JobStore {
     if (written != nullptr) written->assign(results.size(), false);
     // Only a document still in work is completed: a result is written once, whatever happens.
     Stmt u(&statements_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
-                "rules = ?, failed = ?, signature = ?, validated_in = ? WHERE job = ? AND seq = ? AND status = 'working'");
+                "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
+    Stmt n(&statements_, "INSERT OR REPLACE INTO narratives(job, seq, validated_in, signature) VALUES(?, ?, ?, ?)");
     std::map<std::pair<std::string, std::string>, int64_t> counts;  // (job, rule) -> reports newly failing it
     std::map<std::string, std::pair<int64_t, int64_t>> finished;     // job -> (done, failed) newly
     std::set<std::string> jobs;
@@ -491,15 +488,21 @@ class SqliteStore : public JobStore {
           .Bind(3, rows[i].max_severity)
           .Bind(4, rows[i].rules)
           .Bind(5, result.error().empty() ? 0 : 1)
-          .BindBlobOrNull(6, item.narrative_signature)
-          .Bind(7, item.validated_in)
-          .Bind(8, item.job_id)
-          .Bind(9, item.seq);
+          .Bind(6, item.job_id)
+          .Bind(7, item.seq);
       if (u.Step() != SQLITE_DONE) {
         Run("ROLLBACK").IgnoreError();  // the error being returned matters more
         return Error("store a result");
       }
       bool now = sqlite3_changes(db_) == 1;
+      if (now && !item.narrative_signature.empty()) {
+        sqlite3_reset(n.get());
+        n.Bind(1, item.job_id).Bind(2, item.seq).Bind(3, item.validated_in).BindBlob(4, item.narrative_signature);
+        if (n.Step() != SQLITE_DONE) {
+          Run("ROLLBACK").IgnoreError();  // the error being returned matters more
+          return Error("store a narrative signature");
+        }
+      }
       if (now) {
         for (const std::string& rule : rows[i].failed_rules) ++counts[{item.job_id, rule}];
         ++finished[item.job_id].first;
@@ -545,8 +548,8 @@ class SqliteStore : public JobStore {
       std::vector<std::tuple<int64_t, int64_t, std::string>> page;
       {
         absl::MutexLock lock(&mu_);
-        Stmt s(&statements_, "SELECT seq, validated_in, signature FROM documents WHERE job = ? AND seq > ? "
-                             "AND status = 'done' AND signature IS NOT NULL ORDER BY seq LIMIT 4096");
+        Stmt s(&statements_, "SELECT seq, validated_in, signature FROM narratives WHERE job = ? AND seq > ? "
+                             "ORDER BY seq LIMIT 4096");
         s.Bind(1, job_id).Bind(2, after);
         int rc;
         while ((rc = s.Step()) == SQLITE_ROW) page.emplace_back(s.Int(0), s.Int(1), s.Blob(2));
@@ -722,19 +725,6 @@ class SqliteStore : public JobStore {
         "COMMIT;");
   }
 
-  // A store written before the job-wide checks gets their columns (its documents have no signatures; jobs
-  // it finished stay done).
-  absl::Status AddCheckColumns() {
-    absl::MutexLock lock(&mu_);
-    Stmt info(&statements_, "SELECT 1 FROM pragma_table_info('documents') WHERE name = 'signature'");
-    if (info.Step() == SQLITE_ROW) return absl::OkStatus();
-    return Exec(
-        "BEGIN IMMEDIATE;"
-        "ALTER TABLE documents ADD COLUMN signature BLOB;"
-        "ALTER TABLE documents ADD COLUMN validated_in INTEGER;"
-        "COMMIT;");
-  }
-
  private:
   // Adds newly finished documents to their jobs' progress counters (inside the caller's transaction).
   void CountFinished(const std::map<std::string, std::pair<int64_t, int64_t>>& done_failed_by_job) {
@@ -766,8 +756,6 @@ absl::StatusOr<std::unique_ptr<JobStore>> OpenSqliteStore(const std::string& pat
   absl::Status schema = store->Exec(kSchema);
   if (!schema.ok()) return schema;
   absl::Status migrated = store->AddProgressCounters();
-  if (!migrated.ok()) return migrated;
-  migrated = store->AddCheckColumns();
   if (!migrated.ok()) return migrated;
   return std::unique_ptr<JobStore>(std::move(store));
 }
