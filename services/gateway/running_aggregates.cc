@@ -49,25 +49,34 @@ void RunningAggregates::Add(const std::string& job_id, const std::vector<wire::R
   for (wire::ReportResult* result : results) {
     ++job->fed;
     if (result->report().empty()) continue;  // a document that could not be parsed adds nothing up
-    // The aggregator reads values, identity and rules, not where they came from: the report goes on with
-    // its provenance dropped on the bytes (a fifth smaller, and a third cheaper to parse), as it came from the
-    // parser should they not read as a report.
-    wire::CheckedReport checked;
-    absl::StatusOr<std::string> lean = DropProvenanceFromBytes(result->report());
-    if (lean.ok()) {
-      checked.mutable_report()->swap(*lean);
-    } else {
-      checked.mutable_report()->swap(*result->mutable_report());
-    }
-    checked.mutable_findings()->Swap(result->mutable_findings());
-    DropFindingProvenance(checked.mutable_findings());
-    if (!job->writer->Write(checked)) {
-      job->broken = true;
-      Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",
-          {{"job", job_id}});
-      return;
-    }
+    if (!WriteLocked(job.get(), job_id, result->mutable_report(), result->mutable_findings(), nullptr)) return;
   }
+}
+
+bool RunningAggregates::WriteLocked(Job* job, const std::string& job_id, std::string* report,
+                                    google::protobuf::RepeatedPtrField<v1::Finding>* findings,
+                                    google::protobuf::RepeatedPtrField<v1::Finding>* added) {
+  // The aggregator reads values, identity and rules, not where they came from: the report goes on with
+  // its provenance dropped on the bytes (a fifth smaller, and a third cheaper to parse), as it came from the
+  // parser should they not read as a report.
+  wire::CheckedReport checked;
+  absl::StatusOr<std::string> lean = DropProvenanceFromBytes(*report);
+  if (lean.ok()) {
+    checked.mutable_report()->swap(*lean);
+  } else {
+    checked.mutable_report()->swap(*report);
+  }
+  checked.mutable_findings()->Swap(findings);
+  DropFindingProvenance(checked.mutable_findings());
+  if (added != nullptr) {
+    checked.mutable_added_findings()->Swap(added);
+    DropFindingProvenance(checked.mutable_added_findings());
+  }
+  if (job->writer->Write(checked)) return true;
+  job->broken = true;
+  Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",
+      {{"job", job_id}});
+  return false;
 }
 
 absl::StatusOr<v1::Aggregate> RunningAggregates::Finish(const std::string& job_id, int64_t results_done) {
@@ -129,23 +138,7 @@ void RunningAggregates::Amend(const std::string& job_id, std::vector<Engine::Ame
     if (!finished && !job->broken && job->writer != nullptr) {
       for (Engine::Amendment& a : *amendments) {
         if (a.report.empty()) continue;
-        wire::CheckedReport checked;
-        absl::StatusOr<std::string> lean = DropProvenanceFromBytes(a.report);
-        if (lean.ok()) {
-          checked.mutable_report()->swap(*lean);
-        } else {
-          checked.mutable_report()->swap(a.report);
-        }
-        checked.mutable_findings()->Swap(&a.findings);
-        checked.mutable_added_findings()->Swap(&a.added);
-        DropFindingProvenance(checked.mutable_findings());
-        DropFindingProvenance(checked.mutable_added_findings());
-        if (!job->writer->Write(checked)) {
-          job->broken = true;
-          Log(LogSeverity::kWarning, "running aggregate stream broke; the summary will add the job up from the store",
-              {{"job", job_id}});
-          return;
-        }
+        if (!WriteLocked(job.get(), job_id, &a.report, &a.findings, &a.added)) return;
       }
     }
   }

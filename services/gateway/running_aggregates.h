@@ -59,6 +59,12 @@ class RunningAggregates {
     gongkai::v1::Aggregate aggregate ABSL_GUARDED_BY(mu);
   };
   std::shared_ptr<Job> Get(const std::string& job, bool create);
+  // Writes one report (moved out) with its findings, and the findings added later when `added` is not
+  // null, to the job's stream, provenance dropped; false (the job marked broken) when the stream broke.
+  bool WriteLocked(Job* job, const std::string& job_id, std::string* report,
+                   google::protobuf::RepeatedPtrField<gongkai::v1::Finding>* findings,
+                   google::protobuf::RepeatedPtrField<gongkai::v1::Finding>* added)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(job->mu);
 
   AddReportsCall add_reports_;
   int keep_finished_;
