@@ -556,6 +556,49 @@ bool FilterFields(const char* p, const char* end, WireKind kind, std::string* ou
 
 }  // namespace
 
+absl::StatusOr<ReportIdentity> ReportIdentityFromBytes(absl::string_view serialized) {
+  ReportIdentity identity;
+  const char* p = serialized.data();
+  const char* end = p + serialized.size();
+  bool agency = false, year = false;
+  // Every field is walked until both are found (a parser that wrote them later is still read right).
+  while (p < end && !(agency && year)) {
+    uint64_t tag, value;
+    if (!ReadVarint(&p, end, &tag)) break;
+    const uint64_t number = tag >> 3;
+    switch (tag & 7) {
+      case 0:  // varint
+        if (!ReadVarint(&p, end, &value)) return absl::InvalidArgumentError("a truncated varint");
+        if (number == v1::AnnualReport::kReportYearFieldNumber) {
+          identity.report_year = static_cast<int>(static_cast<int32_t>(value));
+          year = true;
+        }
+        break;
+      case 1:  // 64-bit
+        if (end - p < 8) return absl::InvalidArgumentError("a truncated fixed64");
+        p += 8;
+        break;
+      case 2:  // length-delimited
+        if (!ReadVarint(&p, end, &value) || value > static_cast<uint64_t>(end - p)) {
+          return absl::InvalidArgumentError("a truncated length-delimited field");
+        }
+        if (number == v1::AnnualReport::kAgencyFieldNumber) {
+          identity.agency.assign(p, static_cast<size_t>(value));
+          agency = true;
+        }
+        p += value;
+        break;
+      case 5:  // 32-bit
+        if (end - p < 4) return absl::InvalidArgumentError("a truncated fixed32");
+        p += 4;
+        break;
+      default:
+        return absl::InvalidArgumentError("not a serialised gongkai.v1.AnnualReport (wire type)");
+    }
+  }
+  return identity;
+}
+
 absl::StatusOr<std::string> DropProvenanceFromBytes(absl::string_view serialized) {
   std::string out;
   out.reserve(serialized.size());

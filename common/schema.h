@@ -70,6 +70,14 @@ void DropFindingProvenance(google::protobuf::RepeatedPtrField<gongkai::v1::Findi
 // passes reports on serialised). InvalidArgument when `serialized` is not a well-formed encoding.
 absl::StatusOr<std::string> DropProvenanceFromBytes(absl::string_view serialized);
 
+// Who filed a report and for which year, read from a serialised AnnualReport without parsing it (its
+// first two fields, which a serialiser writes first). InvalidArgument when the bytes are not well formed.
+struct ReportIdentity {
+  std::string agency;   // empty when no title named it
+  int report_year = 0;  // 0 when unknown
+};
+absl::StatusOr<ReportIdentity> ReportIdentityFromBytes(absl::string_view serialized);
+
 // A cell's value as text: "12", "4068.208", or "null" when it is missing or a placeholder.
 std::string CellValueText(const gongkai::v1::Cell& cell);
 

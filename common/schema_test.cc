@@ -94,5 +94,36 @@ TEST(Schema, Kinds) {
   EXPECT_EQ(VersionFromName(VersionName(v1::TEMPLATE_VERSION_V2019)), v1::TEMPLATE_VERSION_V2019);
 }
 
+TEST(Schema, ReportIdentityIsReadFromTheBytes) {
+  v1::AnnualReport report;
+  InitTables(v1::TEMPLATE_VERSION_V2021, &report);
+  report.set_agency("五常市五常镇人民政府");
+  report.set_report_year(2024);
+  report.add_sections()->set_text("正文");
+  std::string bytes = report.SerializeAsString();
+  absl::StatusOr<ReportIdentity> identity = ReportIdentityFromBytes(bytes);
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->agency, "五常市五常镇人民政府");
+  EXPECT_EQ(identity->report_year, 2024);
+  // Written after every other field (another serialiser's order), they read the same.
+  v1::AnnualReport rest = report;
+  rest.clear_agency();
+  rest.clear_report_year();
+  v1::AnnualReport year_only;
+  year_only.set_report_year(2023);
+  identity = ReportIdentityFromBytes(rest.SerializeAsString() + std::string("\x0a\x03" "abc") + year_only.SerializeAsString());
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->agency, "abc");
+  EXPECT_EQ(identity->report_year, 2023);
+  // No identity: empty and 0; broken bytes: an error, never a read past the end.
+  identity = ReportIdentityFromBytes("");
+  ASSERT_TRUE(identity.ok());
+  EXPECT_EQ(identity->agency, "");
+  EXPECT_EQ(identity->report_year, 0);
+  EXPECT_FALSE(ReportIdentityFromBytes(bytes.substr(0, 5)).ok());
+  EXPECT_FALSE(ReportIdentityFromBytes(std::string("\x0a\x7f", 2)).ok());
+  EXPECT_FALSE(ReportIdentityFromBytes(std::string("\x0f", 1)).ok());
+}
+
 }  // namespace
 }  // namespace gongkai

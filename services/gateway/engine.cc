@@ -3,11 +3,14 @@
 #include <array>
 #include <atomic>
 #include <map>
+#include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/logging.h"
+#include "common/schema.h"
 #include "common/status_macros.h"
 #include "grpcpp/create_channel.h"
 
@@ -187,6 +190,13 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
     result.mutable_findings()->Swap(answer.mutable_findings());
     item.narrative_signature.swap(*answer.mutable_narrative_signature());
     item.validated_in = call_of_job[item.job_id];
+    if (options_.job_wide_history) {
+      absl::StatusOr<ReportIdentity> identity = ReportIdentityFromBytes(result.report());
+      if (identity.ok()) {
+        item.agency = std::move(identity->agency);
+        item.report_year = identity->report_year;
+      }
+    }
   }
   std::vector<bool> written;
   // One commit per batch: the results, and the worker's next batch unless the engine is stopping.
@@ -239,7 +249,17 @@ void Engine::CheckJobs() {
 
 absl::Status Engine::CheckJob(const std::string& job) {
   std::map<int64_t, std::vector<v1::Finding>> found;
-  if (options_.job_wide_copies) GONGKAI_RETURN_IF_ERROR(JobWideCopies(job, &found));
+  if (options_.job_wide_copies || options_.job_wide_history) {
+    // The validators' rule set says which rules run and at which severity; each pass's calls run its own
+    // rules alone, at those severities.
+    v1::ListRulesResponse rules;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+    grpc::Status status = validator_stub_->ListRules(&context, {}, &rules);
+    if (!status.ok()) return absl::UnavailableError(absl::StrCat("validator replicas: ", status.error_message()));
+    if (options_.job_wide_copies) GONGKAI_RETURN_IF_ERROR(JobWideCopies(job, rules, &found));
+    if (options_.job_wide_history) GONGKAI_RETURN_IF_ERROR(JobWideHistory(job, rules, &found));
+  }
   AmendingFn on_amending;
   {
     absl::MutexLock lock(&mu_);
@@ -272,29 +292,11 @@ absl::Status Engine::CheckJob(const std::string& job) {
   return absl::OkStatus();
 }
 
-absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std::vector<v1::Finding>>* found) {
-  // The validators' rule set says whether batch.copied runs and at which severity; the confirming calls
-  // run it alone, with that severity.
-  v1::ListRulesResponse rules;
-  {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
-    grpc::Status status = validator_stub_->ListRules(&context, {}, &rules);
-    if (!status.ok()) return absl::UnavailableError(absl::StrCat("validator replicas: ", status.error_message()));
-  }
-  v1::RuleConfig only_copied;
-  only_copied.set_name("job-wide batch.copied");
+absl::Status Engine::JobWideCopies(const std::string& job, const v1::ListRulesResponse& rules,
+                                   std::map<int64_t, std::vector<v1::Finding>>* found) {
   bool active = false;
-  for (const v1::RuleInfo& rule : rules.rules()) {
-    v1::RuleConfig::Override* o = only_copied.add_overrides();
-    o->set_rule_id(rule.id());
-    if (rule.id() == kCopiedRule) {
-      o->set_severity(rule.default_severity());
-      active = true;
-    } else {
-      o->set_disabled(true);
-    }
-  }
+  v1::RuleConfig only_copied = OnlyRules(
+      rules, "job-wide batch.copied", [](absl::string_view id) { return id == kCopiedRule; }, &active);
   if (!active) return absl::OkStatus();
 
   // Every signature to the validator, in chunks; it answers the candidate pairs.
@@ -340,26 +342,9 @@ absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std
   }
   absl::Time paired = absl::Now();
   std::vector<std::array<std::vector<v1::Finding>, 2>> answers(todo.size());
-  std::atomic<size_t> next{0};
-  absl::Mutex error_mu;
-  absl::Status error;
-  auto confirm = [&] {
-    for (size_t i = next++; i < todo.size(); i = next++) {
-      absl::Status status = running_ ? ConfirmCopied(job, todo[i], only_copied, &answers[i])
-                                     : absl::AbortedError("the gateway is stopping");
-      if (!status.ok()) {
-        absl::MutexLock lock(&error_mu);
-        if (error.ok()) error = status;
-        next = todo.size();
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  int n_threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(std::max(1, options_.workers)), todo.size()));
-  for (int t = 1; t < n_threads; ++t) threads.emplace_back(confirm);
-  confirm();
-  for (std::thread& t : threads) t.join();
-  if (!error.ok()) return error;
+  GONGKAI_RETURN_IF_ERROR(InParallel(todo.size(), [&](size_t i) {
+    return ConfirmCopied(job, todo[i], only_copied, &answers[i]);
+  }));
   int64_t confirmed = 0;
   for (size_t i = 0; i < todo.size(); ++i) {
     confirmed += !answers[i][0].empty() || !answers[i][1].empty();
@@ -375,6 +360,122 @@ absl::Status Engine::JobWideCopies(const std::string& job, std::map<int64_t, std
        {"left_out", absl::StrCat(pairs.left_out())},
        {"pairing_ms", absl::StrCat(absl::ToInt64Milliseconds(paired - started))},
        {"confirming_ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - paired))}});
+  return absl::OkStatus();
+}
+
+v1::RuleConfig Engine::OnlyRules(const v1::ListRulesResponse& rules, absl::string_view name,
+                                 const std::function<bool(absl::string_view)>& keep, bool* any) {
+  v1::RuleConfig config;
+  config.set_name(std::string(name));
+  *any = false;
+  for (const v1::RuleInfo& rule : rules.rules()) {
+    v1::RuleConfig::Override* o = config.add_overrides();
+    o->set_rule_id(rule.id());
+    if (keep(rule.id())) {
+      o->set_severity(rule.default_severity());
+      *any = true;
+    } else {
+      o->set_disabled(true);
+    }
+  }
+  return config;
+}
+
+absl::Status Engine::InParallel(size_t n, const std::function<absl::Status(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  absl::Mutex error_mu;
+  absl::Status error;
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      absl::Status status = running_ ? fn(i) : absl::AbortedError("the gateway is stopping");
+      if (!status.ok()) {
+        absl::MutexLock lock(&error_mu);
+        if (error.ok()) error = status;
+        next = n;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  size_t n_threads = std::min<size_t>(static_cast<size_t>(std::max(1, options_.workers)), n);
+  for (size_t t = 1; t < n_threads; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  return error;
+}
+
+absl::Status Engine::JobWideHistory(const std::string& job, const v1::ListRulesResponse& rules,
+                                    std::map<int64_t, std::vector<v1::Finding>>* found) {
+  bool active = false;
+  v1::RuleConfig only_history = OnlyRules(
+      rules, "job-wide history", [](absl::string_view id) { return absl::StartsWith(id, "history."); }, &active);
+  if (!active) return absl::OkStatus();
+  // Last year's report of each organ, the latest job's first; none where the call that validated the
+  // report held one (the validator found it there).
+  absl::Time started = absl::Now();
+  std::map<int64_t, PreviousFiling> chosen;
+  std::set<int64_t> found_in_call;
+  GONGKAI_RETURN_IF_ERROR(store_->PreviousFilings(job, [&](const PreviousFiling& f) {
+    if (f.previous_job == job && f.previous_validated_in == f.validated_in) found_in_call.insert(f.seq);
+    chosen.emplace(f.seq, f);
+  }));
+  std::vector<PreviousFiling> todo;
+  for (const auto& [seq, f] : chosen) {
+    if (!found_in_call.count(seq)) todo.push_back(f);
+  }
+  // A batch of reports per call, each with its own last year's report.
+  const size_t per_call = static_cast<size_t>(std::max(1, options_.batch_size));
+  size_t calls = (todo.size() + per_call - 1) / per_call;
+  std::vector<std::vector<std::vector<v1::Finding>>> answers(calls);
+  GONGKAI_RETURN_IF_ERROR(InParallel(calls, [&](size_t c) -> absl::Status {
+    wire::ValidateBatchRequest request;
+    *request.mutable_rules() = only_history;
+    std::vector<size_t> sent;  // index into todo of each report sent
+    for (size_t i = c * per_call; i < std::min(todo.size(), (c + 1) * per_call); ++i) {
+      absl::StatusOr<std::map<int64_t, wire::ReportResult>> now = store_->StoredResults(job, {todo[i].seq});
+      if (!now.ok()) return now.status();
+      absl::StatusOr<std::map<int64_t, wire::ReportResult>> then =
+          store_->StoredResults(todo[i].previous_job, {todo[i].previous_seq});
+      if (!then.ok()) return then.status();
+      if (now->empty() || then->empty() || now->begin()->second.report().empty() ||
+          then->begin()->second.report().empty()) {
+        continue;
+      }
+      wire::ValidateRequest* r = request.add_reports();
+      r->mutable_report()->swap(*now->begin()->second.mutable_report());
+      r->mutable_previous()->swap(*then->begin()->second.mutable_report());
+      sent.push_back(i);
+    }
+    if (sent.empty()) return absl::OkStatus();
+    v1::ValidateBatchResponse answer;
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+    grpc::Status status = (*validate_batch_)(&context, request, &answer);
+    if (!status.ok() || answer.results_size() != static_cast<int>(sent.size())) {
+      return absl::UnavailableError(
+          absl::StrCat("validator replicas: ", status.ok() ? "wrong number of results" : status.error_message()));
+    }
+    answers[c].resize(std::min(todo.size(), (c + 1) * per_call) - c * per_call);
+    for (size_t k = 0; k < sent.size(); ++k) {
+      std::vector<v1::Finding>& out = answers[c][sent[k] - c * per_call];
+      for (v1::Finding& f : *answer.mutable_results(static_cast<int>(k))->mutable_findings()) {
+        if (absl::StartsWith(f.rule_id(), "history.")) out.push_back(std::move(f));
+      }
+    }
+    return absl::OkStatus();
+  }));
+  int64_t with_findings = 0;
+  for (size_t c = 0; c < calls; ++c) {
+    for (size_t k = 0; k < answers[c].size(); ++k) {
+      if (answers[c][k].empty()) continue;
+      ++with_findings;
+      std::vector<v1::Finding>& out = (*found)[todo[c * per_call + k].seq];
+      for (v1::Finding& f : answers[c][k]) out.push_back(std::move(f));
+    }
+  }
+  Log(LogSeverity::kInfo, "job-wide history",
+      {{"job", job}, {"with_last_year", absl::StrCat(chosen.size())}, {"found_in_call", absl::StrCat(found_in_call.size())},
+       {"compared", absl::StrCat(todo.size())}, {"with_findings", absl::StrCat(with_findings)},
+       {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - started))}});
   return absl::OkStatus();
 }
 

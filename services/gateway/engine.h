@@ -45,6 +45,9 @@ struct EngineOptions {
   // calls is validated together). Off: batch.copied reaches only as far as one call's batch.
   bool job_wide_copies = true;
   int max_copies_per_report = 8;  // candidate pairs a report takes part in (the closest first)
+  // Job-wide checks: the history.* rules for each report whose organ filed last year's report in this job
+  // or an earlier job of the same caller (and not in the call that validated it). Off: only within a call.
+  bool job_wide_history = true;
   absl::Duration check_deadline = absl::Minutes(5);  // the pairing call of one job
   std::shared_ptr<grpc::ChannelCredentials> credentials;  // null: plaintext
 };
@@ -95,8 +98,18 @@ class Engine {
   // The job-wide checks of `job`, their findings stored and the job marked done. Unavailable (and why)
   // when a validator failed: the job stays in checking and is tried again.
   absl::Status CheckJob(const std::string& job);
-  // batch.copied across the job: findings by seq.
-  absl::Status JobWideCopies(const std::string& job, std::map<int64_t, std::vector<gongkai::v1::Finding>>* found);
+  // batch.copied across the job, under the validators' `rules`: findings added to `found` by seq.
+  absl::Status JobWideCopies(const std::string& job, const gongkai::v1::ListRulesResponse& rules,
+                             std::map<int64_t, std::vector<gongkai::v1::Finding>>* found);
+  // The history.* rules against last year's report found in the caller's jobs: findings added by seq.
+  absl::Status JobWideHistory(const std::string& job, const gongkai::v1::ListRulesResponse& rules,
+                              std::map<int64_t, std::vector<gongkai::v1::Finding>>* found);
+  // A configuration of the rules `keep` accepts, at their listed severities, every other rule off;
+  // `*any` says whether any rule was kept.
+  static gongkai::v1::RuleConfig OnlyRules(const gongkai::v1::ListRulesResponse& rules, absl::string_view name,
+                                           const std::function<bool(absl::string_view)>& keep, bool* any);
+  // fn(0) … fn(n − 1) on up to `workers` threads; the first error (or Aborted when the engine stops).
+  absl::Status InParallel(size_t n, const std::function<absl::Status(size_t)>& fn);
   // One candidate pair (seqs of `job`) validated together under `only_copied`: the failed batch.copied
   // findings of each of the two.
   absl::Status ConfirmCopied(const std::string& job, std::pair<int64_t, int64_t> pair,

@@ -27,6 +27,9 @@ ABSL_FLAG(double, call_deadline_seconds, 30, "deadline of every call to a replic
 ABSL_FLAG(bool, job_wide_copies, true,
           "once a job's documents are done, run batch.copied across the whole job, not only within each call; "
           "env GONGKAI_JOB_WIDE_COPIES");
+ABSL_FLAG(bool, job_wide_history, true,
+          "once a job's documents are done, run the history.* rules for each report whose organ filed last year's "
+          "report in this job or an earlier job of the same caller; env GONGKAI_JOB_WIDE_HISTORY");
 ABSL_FLAG(int, max_copies_per_report, 8,
           "job-wide batch.copied: candidate pairs per report, the closest first; env GONGKAI_MAX_COPIES_PER_REPORT");
 
@@ -71,6 +74,7 @@ int main(int argc, char** argv) {
   engine_options.call_deadline = absl::Seconds(absl::GetFlag(FLAGS_call_deadline_seconds));
   engine_options.job_wide_copies = absl::GetFlag(FLAGS_job_wide_copies);
   engine_options.max_copies_per_report = absl::GetFlag(FLAGS_max_copies_per_report);
+  engine_options.job_wide_history = absl::GetFlag(FLAGS_job_wide_history);
   engine_options.credentials = *peer_credentials;
   gongkai::gateway::Engine engine(store->get(), engine_options);
   absl::Status started = engine.Start();

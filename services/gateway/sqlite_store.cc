@@ -45,6 +45,11 @@ CREATE INDEX IF NOT EXISTS documents_job_status ON documents(job, status, failed
 -- touches 600 bytes a document, not the pages of its result.
 CREATE TABLE IF NOT EXISTS narratives(job TEXT NOT NULL, seq INTEGER NOT NULL, validated_in INTEGER NOT NULL,
   signature BLOB NOT NULL, PRIMARY KEY(job, seq));
+-- Who filed each parsed report for which year, so that a job finds last year's reports of its organs in the
+-- caller's earlier jobs (the history.* rules).
+CREATE TABLE IF NOT EXISTS filings(caller TEXT NOT NULL, agency TEXT NOT NULL, year INTEGER NOT NULL,
+  job TEXT NOT NULL, seq INTEGER NOT NULL, validated_in INTEGER NOT NULL, PRIMARY KEY(caller, agency, year, job, seq));
+CREATE INDEX IF NOT EXISTS filings_job ON filings(job, seq);
 CREATE TABLE IF NOT EXISTS rule_counts(job TEXT NOT NULL, rule TEXT NOT NULL, count INTEGER NOT NULL,
   PRIMARY KEY(job, rule));
 )sql";
@@ -477,6 +482,8 @@ class SqliteStore : public JobStore {
     Stmt u(&statements_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
                 "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
     Stmt n(&statements_, "INSERT OR REPLACE INTO narratives(job, seq, validated_in, signature) VALUES(?, ?, ?, ?)");
+    Stmt filed(&statements_, "INSERT OR REPLACE INTO filings(caller, agency, year, job, seq, validated_in) "
+                             "SELECT caller, ?, ?, id, ?, ? FROM jobs WHERE id = ?");
     std::map<std::pair<std::string, std::string>, int64_t> counts;  // (job, rule) -> reports newly failing it
     std::map<std::string, std::pair<int64_t, int64_t>> finished;     // job -> (done, failed) newly
     std::set<std::string> jobs;
@@ -501,6 +508,14 @@ class SqliteStore : public JobStore {
         if (n.Step() != SQLITE_DONE) {
           Run("ROLLBACK").IgnoreError();  // the error being returned matters more
           return Error("store a narrative signature");
+        }
+      }
+      if (now && !item.agency.empty() && item.report_year > 0) {
+        sqlite3_reset(filed.get());
+        filed.Bind(1, item.agency).Bind(2, item.report_year).Bind(3, item.seq).Bind(4, item.validated_in).Bind(5, item.job_id);
+        if (filed.Step() != SQLITE_DONE) {
+          Run("ROLLBACK").IgnoreError();  // the error being returned matters more
+          return Error("store a filing");
         }
       }
       if (now) {
@@ -559,6 +574,26 @@ class SqliteStore : public JobStore {
       if (page.size() < 4096) return absl::OkStatus();
       after = std::get<0>(page.back());
     }
+  }
+
+  absl::Status PreviousFilings(absl::string_view job_id,
+                               const std::function<void(const PreviousFiling&)>& on_filing) override {
+    std::vector<PreviousFiling> filings;
+    {
+      absl::MutexLock lock(&mu_);
+      Stmt s(&statements_,
+             "SELECT f.seq, f.validated_in, p.job, p.seq, p.validated_in FROM filings f "
+             "JOIN filings p ON p.caller = f.caller AND p.agency = f.agency AND p.year = f.year - 1 "
+             "JOIN jobs j ON j.id = p.job WHERE f.job = ? ORDER BY f.seq, j.created DESC, p.job DESC, p.seq DESC");
+      s.Bind(1, job_id);
+      int rc;
+      while ((rc = s.Step()) == SQLITE_ROW) {
+        filings.push_back({s.Int(0), s.Int(1), s.Text(2), s.Int(3), s.Int(4)});
+      }
+      if (rc != SQLITE_DONE) return Error("find last year's reports");
+    }
+    for (const PreviousFiling& f : filings) on_filing(f);
+    return absl::OkStatus();
   }
 
   // The stored result of a done document; NotFound when there is none.

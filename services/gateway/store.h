@@ -30,6 +30,19 @@ struct WorkItem {
   // in that call), so that pairs a call already compared are not compared again.
   std::string narrative_signature;
   int64_t validated_in = 0;
+  // Who filed it and for which year (from the parsed report), so that the caller's later jobs can find it
+  // as last year's report of the same organ.
+  std::string agency;
+  int report_year = 0;
+};
+
+// Last year's report of the same organ, for a report of a job: where it is stored.
+struct PreviousFiling {
+  int64_t seq = 0;           // the report's document in the job checked
+  int64_t validated_in = 0;  // the call that validated it
+  std::string previous_job;  // the caller's job (this one or an earlier one) holding last year's report
+  int64_t previous_seq = 0;
+  int64_t previous_validated_in = 0;
 };
 
 // Filters of a results query.
@@ -93,6 +106,11 @@ class JobStore {
   virtual absl::Status NarrativeSignatures(
       absl::string_view job_id,
       const std::function<void(int64_t seq, int64_t validated_in, absl::string_view signature)>& on_signature) = 0;
+  // For each report of `job` whose organ filed a report for the year before in any of the caller's jobs
+  // (this one included): where that report is, the latest job's first; several for one seq when the organ
+  // filed more than once. In seq order.
+  virtual absl::Status PreviousFilings(absl::string_view job_id,
+                                       const std::function<void(const PreviousFiling&)>& on_filing) = 0;
   // The stored results of the documents `seqs` of `job` that are done, by seq (reports serialised).
   virtual absl::StatusOr<std::map<int64_t, wire::ReportResult>> StoredResults(absl::string_view job_id,
                                                                                const std::vector<int64_t>& seqs) = 0;

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/schema.h"
@@ -410,6 +411,95 @@ TEST_F(GatewayE2E, CopiedNarrativesAreFoundAcrossTheWholeJobOnce) {
   // Without the job-wide pass, calls of four reports each see only the pairs that happened to share one.
   std::multiset<std::pair<std::string, std::string>> batch_only = run(false, &batch_only_progress, &batch_only_summary);
   EXPECT_LT(batch_only.size() * 2, planted.size());
+}
+
+// The history.* rules reach last year's report of the same organ wherever the caller filed it: in an
+// earlier job, or in this job but another validator call. Another caller's jobs are never looked in.
+TEST_F(GatewayE2E, LastYearsReportIsFoundInTheCallersEarlierJobsAndInTheJob) {
+  Replicas replicas;
+  gateway::EngineOptions eo;
+  eo.batch_size = 2;
+  eo.workers = 2;
+  auto gw = StartGateway(replicas, eo);
+  GatewayClient client(gw->server->local_address());
+  auto values = corpus::DistinctValues(v1::TEMPLATE_VERSION_V2021);
+  auto text = [&](const std::string& agency, int year, bool carry_matches) {
+    auto cells = values;
+    if (carry_matches) {  // this year's 上年结转 equals last year's 结转下年度继续办理, column by column
+      for (const std::string& col : Table3Columns()) {
+        cells[absl::StrCat("t3.carried_over.", col)] = cells[absl::StrCat("t3.carried_forward.", col)];
+      }
+    }
+    return corpus::RenderReport(cells, v1::TEMPLATE_VERSION_V2021, corpus::Layout::kTabs, agency, year);
+  };
+  auto submit = [&](const std::string& caller, const std::vector<std::pair<std::string, std::string>>& docs) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", caller);
+    v1::SubmitResponse response;
+    auto writer = client.stub()->Submit(&context, &response);
+    for (const auto& [id, content] : docs) {
+      v1::SubmitRequest r;
+      r.mutable_document()->set_content(content);
+      r.mutable_document()->mutable_metadata()->set_document_id(id);
+      writer->Write(r);
+    }
+    v1::SubmitRequest end;
+    end.set_seal(true);
+    writer->Write(end);
+    writer->WritesDone();
+    EXPECT_TRUE(writer->Finish().ok());
+    return response.job_id();
+  };
+  // 2023: organs 甲 and 乙, filed by the province office.
+  std::string last_year = submit("province-office", {{"甲-2023", text("甲县人民政府", 2023, false)},
+                                                     {"乙-2023", text("乙县人民政府", 2023, false)}});
+  ASSERT_TRUE(client.WaitDone(last_year, absl::Seconds(30)));
+  // 2024: 甲 (carry matching last year), 乙 (not matching), 丙 (no report last year) and 丁, whose 2023 report
+  // is in this same job, three calls away (calls of two documents).
+  std::string this_year = submit("province-office", {{"甲-2024", text("甲县人民政府", 2024, true)},
+                                                     {"乙-2024", text("乙县人民政府", 2024, false)},
+                                                     {"丁-2023", text("丁县人民政府", 2023, false)},
+                                                     {"丙-2024", text("丙县人民政府", 2024, false)},
+                                                     {"x1", text("戊县人民政府", 2024, false)},
+                                                     {"x2", text("己县人民政府", 2024, false)},
+                                                     {"丁-2024", text("丁县人民政府", 2024, false)}});
+  ASSERT_TRUE(client.WaitDone(this_year, absl::Seconds(30)));
+  // Another caller's 2024 report of 甲: the province office's 2023 report is not its to compare with.
+  std::string other = submit("another-office", {{"甲-2024", text("甲县人民政府", 2024, false)}});
+  std::map<std::string, std::multiset<std::string>> rules;  // document -> history.* rules that failed
+  for (const v1::ReportResult& r : client.Results(this_year)) {
+    for (const v1::Finding& f : r.findings()) {
+      if (absl::StartsWith(f.rule_id(), "history.") && f.outcome() == v1::OUTCOME_FAILED) rules[r.document_id()].insert(f.rule_id());
+    }
+  }
+  // The narrative is the renderer's one: every report with last year's is 内容雷同 with it, once.
+  for (const char* id : {"甲-2024", "乙-2024", "丁-2024"}) EXPECT_EQ(rules[id].count("history.copied"), 1u) << id;
+  EXPECT_EQ(rules["甲-2024"].count("history.carry"), 0u);  // carried over exactly
+  EXPECT_EQ(rules["乙-2024"].count("history.carry"), Table3Columns().size());  // every column differs
+  for (const char* id : {"丙-2024", "丁-2023", "x1", "x2"}) EXPECT_TRUE(rules[id].empty()) << id;
+  v1::JobProgress p = client.Progress(this_year);
+  EXPECT_EQ(p.rule_counts().at("history.copied"), 3);
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", "another-office");
+    v1::ResultsRequest request;
+    request.set_job_id(other);
+    v1::ResultsResponse page;
+    absl::Time end = absl::Now() + absl::Seconds(30);
+    v1::ListJobsResponse list;
+    while (absl::Now() < end) {
+      grpc::ClientContext c;
+      c.AddMetadata("x-gongkai-caller", "another-office");
+      list.Clear();
+      client.stub()->List(&c, {}, &list);
+      if (list.jobs_size() == 1 && list.jobs(0).state() == "done") break;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    ASSERT_EQ(list.jobs(0).state(), "done");
+    ASSERT_TRUE(client.stub()->Results(&context, request, &page).ok());
+    ASSERT_EQ(page.results_size(), 1);
+    for (const v1::Finding& f : page.results(0).findings()) EXPECT_FALSE(absl::StartsWith(f.rule_id(), "history.")) << f.rule_id();
+  }
 }
 
 TEST_F(GatewayE2E, AParserReplicaThatDiesMidBatchCostsOnlyARetry) {
