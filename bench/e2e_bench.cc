@@ -9,7 +9,8 @@
 // document ids (the workload of the 2026-12-04 figures; with the job-wide pass, each planted copy then
 // pairs with every cycle of its source). "copies": 100 reports of 100 organs that share one narrative, so
 // that batch.copied flags every report (the workload before 2026-12-04: a worst case, not a province).
-// job_wide 0 turns the job-wide batch.copied pass off.
+// "province2y": "province" after an earlier job (not timed) of the same organs' reports of the year before,
+// which the job-wide history.* checks find. job_wide 0 turns the job-wide checks off.
 // reference_seconds 0 skips the raw-gRPC reference: under callgrind, for instruction counts that do not
 // depend on how fast the machine was.
 #include <sys/resource.h>
@@ -96,7 +97,8 @@ std::unique_ptr<Server> Start(std::vector<ServiceEntry> services) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  SetMinLogSeverity(getenv("GONGKAI_BENCH_LOG") ? LogSeverity::kInfo : LogSeverity::kWarning);
+  // GONGKAI_BENCH_LOG=1: the services' info logs (the job-wide checks' figures) and the job's progress.
+  SetMinLogSeverity(getenv("GONGKAI_BENCH_LOG") != nullptr ? LogSeverity::kInfo : LogSeverity::kWarning);
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the service binaries run
   int n = argc > 1 ? std::atoi(argv[1]) : 10000;
   int workers = argc > 2 ? std::atoi(argv[2]) : 16;
@@ -104,16 +106,34 @@ int main(int argc, char** argv) {
   int reference_seconds = argc > 4 ? std::atoi(argv[4]) : 3;
   std::string workload = argc > 5 ? argv[5] : "province";
   bool job_wide = argc > 6 ? std::atoi(argv[6]) != 0 : true;
-  if (workload != "province" && workload != "province100" && workload != "copies") {
-    std::fprintf(stderr, "workload must be province, province100 or copies, not %s\n", workload.c_str());
+  if (workload != "province" && workload != "province100" && workload != "province2y" && workload != "copies") {
+    std::fprintf(stderr, "workload must be province, province100, province2y or copies, not %s\n", workload.c_str());
     return 2;
   }
+  // "province2y": the same organs' reports of the year before go first, as an earlier job (not timed).
+  const bool two_years = workload == "province2y";
+  if (two_years) workload = "province";
   std::filesystem::path dir = std::filesystem::temp_directory_path() / absl::StrCat("gongkai-e2e-bench-", getpid());
   std::filesystem::create_directories(dir);
   std::vector<std::string> texts;
   size_t payload = 0;
   // "province": every document distinct, on disk (a province's reports need not fit in the bench's memory).
   std::ifstream documents;
+  if (two_years) {
+    corpus::CorpusOptions options;
+    options.reports = n;
+    options.formats = {corpus::Format::kTabs};
+    options.region = "23";
+    options.year = 2023;
+    corpus::Generator generator(options);
+    std::ofstream out(dir / "last_year.bin", std::ios::binary);
+    for (int i = 0; i < options.reports; ++i) {
+      std::string text = generator.Next().content;
+      uint32_t size = static_cast<uint32_t>(text.size());
+      out.write(reinterpret_cast<const char*>(&size), sizeof size);
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    }
+  }
   if (workload == "province" || workload == "province100") {
     corpus::CorpusOptions options;
     options.reports = workload == "province" ? n : 100;
@@ -193,6 +213,7 @@ int main(int argc, char** argv) {
   eo.workers = workers;
   eo.batch_size = batch_size;
   eo.job_wide_copies = job_wide;
+  eo.job_wide_history = job_wide;
   gateway::Engine engine(store.get(), eo);
   if (!engine.Start().ok()) return 1;
   gateway::GatewayServiceOptions go;
@@ -204,6 +225,42 @@ int main(int argc, char** argv) {
   channel_args.SetMaxReceiveMessageSize(256 << 20);  // as the CLI: a province's summary exceeds 4 MB
   auto stub = v1::GatewayService::NewStub(
       grpc::CreateCustomChannel(gs->local_address(), grpc::InsecureChannelCredentials(), channel_args));
+
+  if (two_years) {
+    // Last year's job, sealed and finished before the clock starts.
+    auto last_start = std::chrono::steady_clock::now();
+    std::ifstream last_year(dir / "last_year.bin", std::ios::binary);
+    v1::SubmitResponse last_submitted;
+    {
+      grpc::ClientContext c;
+      auto w = stub->Submit(&c, &last_submitted);
+      for (int i = 0; i < n; ++i) {
+        v1::SubmitRequest r;
+        uint32_t size = 0;
+        last_year.read(reinterpret_cast<char*>(&size), sizeof size);
+        std::string* content = r.mutable_document()->mutable_content();
+        content->resize(size);
+        last_year.read(content->data(), size);
+        r.mutable_document()->mutable_metadata()->set_document_id(absl::StrCat("last-", i));
+        w->Write(r);
+      }
+      v1::SubmitRequest seal;
+      seal.set_seal(true);
+      w->Write(seal);
+      w->WritesDone();
+      w->Finish();
+    }
+    grpc::ClientContext c;
+    v1::JobRequest r;
+    r.set_job_id(last_submitted.job_id());
+    auto reader = stub->Watch(&c, r);
+    v1::JobProgress progress;
+    while (reader->Read(&progress)) {
+    }
+    reader->Finish();
+    std::printf("last year's job of %d reports done in %.1f s (not in the figures below)\n", n,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - last_start).count());
+  }
 
   auto start = std::chrono::steady_clock::now();
   std::pair<double, double> cpu_start = CpuSeconds();
@@ -239,6 +296,11 @@ int main(int argc, char** argv) {
     r.set_job_id(submitted.job_id());
     auto reader = stub->Watch(&c, r);
     while (reader->Read(&last)) {
+      if (getenv("GONGKAI_BENCH_LOG") != nullptr) {  // the job's progress as Watch streams it
+        std::fprintf(stderr, "%.2f s: %lld validated, %s\n",
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                     static_cast<long long>(last.validated()), last.state().c_str());
+      }
     }
     reader->Finish();
   }
@@ -256,8 +318,8 @@ int main(int argc, char** argv) {
   int64_t counted = 0;
   for (const auto& [code, node] : aggregate.nodes()) counted += node.reports();
   double rate = n / done_s;
-  std::printf("workload %s, job-wide batch.copied %s; payload %zu bytes; raw gRPC on this machine: %.0f unary round trips/s, %.0f streamed round trips/s\n",
-              workload.c_str(), job_wide ? "on" : "off", payload, unary_rate, stream_rate);
+  std::printf("workload %s, job-wide checks %s; payload %zu bytes; raw gRPC on this machine: %.0f unary round trips/s, %.0f streamed round trips/s\n",
+              two_years ? "province2y" : workload.c_str(), job_wide ? "on" : "off", payload, unary_rate, stream_rate);
   std::printf("batch of %d reports (workers %d, batch size %d): submitted in %.1f s, all parsed and validated in "
               "%.1f s = %.0f reports/s; summary of %lld reports in %.1f s; failed %lld\n",
               n, workers, batch_size, submit_s, done_s, rate, static_cast<long long>(counted), summary_s,
@@ -266,9 +328,12 @@ int main(int argc, char** argv) {
               "services and the client: %.0f MB; job store %.0f MB on disk\n",
               rate / unary_rate, PeakRssMb(),
               std::filesystem::file_size(dir / "jobs.sqlite") / 1e6);
-  auto copied = last.rule_counts().find("batch.copied");
-  std::printf("batch.copied findings: %lld\n",
-              static_cast<long long>(copied == last.rule_counts().end() ? 0 : copied->second));
+  auto count = [&](const char* rule) {
+    auto it = last.rule_counts().find(rule);
+    return static_cast<long long>(it == last.rule_counts().end() ? 0 : it->second);
+  };
+  std::printf("findings: batch.copied %lld, history.copied %lld, history.carry %lld\n", count("batch.copied"),
+              count("history.copied"), count("history.carry"));
   // CPU is steadier than wall time on a shared virtual machine: the figure to compare changes by.
   double user = cpu_done.first - cpu_start.first, sys = cpu_done.second - cpu_start.second;
   std::printf("CPU from first document to last result (client and all four services): %.1f s user + %.1f s sys = "
