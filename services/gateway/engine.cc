@@ -156,6 +156,32 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
       validated.push_back(i);
     }
   }
+  // Who filed each report for which year; with the job-wide history checks, last year's report of the same
+  // organ goes with it when the caller's jobs already hold it (the rest are checked when the job ends).
+  std::vector<ReportIdentity> identities(validated.size());
+  std::vector<bool> had_previous(validated.size(), false);
+  if (options_.job_wide_history) {
+    std::map<std::string, std::vector<size_t>> by_job;
+    for (size_t k = 0; k < validated.size(); ++k) {
+      absl::StatusOr<ReportIdentity> identity = ReportIdentityFromBytes(validate_request.reports(static_cast<int>(k)).report());
+      if (identity.ok()) identities[k] = *std::move(identity);
+      by_job[items[static_cast<size_t>(validated[k])].job_id].push_back(k);
+    }
+    for (const auto& [job, ks] : by_job) {
+      std::vector<ReportIdentity> asked;
+      for (size_t k : ks) asked.push_back(identities[k]);
+      absl::StatusOr<std::vector<std::string>> previous = store_->LastYearsReports(job, asked);
+      if (!previous.ok()) {
+        *reason = absl::StrCat("job store: ", previous.status().message());
+        return false;
+      }
+      for (size_t n = 0; n < ks.size(); ++n) {
+        if ((*previous)[n].empty()) continue;
+        validate_request.mutable_reports(static_cast<int>(ks[n]))->mutable_previous()->swap((*previous)[n]);
+        had_previous[ks[n]] = true;
+      }
+    }
+  }
   v1::ValidateBatchResponse checked;
   if (!validated.empty()) {
     grpc::ClientContext context;
@@ -190,13 +216,9 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
     result.mutable_findings()->Swap(answer.mutable_findings());
     item.narrative_signature.swap(*answer.mutable_narrative_signature());
     item.validated_in = call_of_job[item.job_id];
-    if (options_.job_wide_history) {
-      absl::StatusOr<ReportIdentity> identity = ReportIdentityFromBytes(result.report());
-      if (identity.ok()) {
-        item.agency = std::move(identity->agency);
-        item.report_year = identity->report_year;
-      }
-    }
+    item.agency = std::move(identities[k].agency);
+    item.report_year = identities[k].report_year;
+    item.had_previous = had_previous[k];
   }
   std::vector<bool> written;
   // One commit per batch: the results, and the worker's next batch unless the engine is stopping.

@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS narratives(job TEXT NOT NULL, seq INTEGER NOT NULL, v
 -- Who filed each parsed report for which year, so that a job finds last year's reports of its organs in the
 -- caller's earlier jobs (the history.* rules).
 CREATE TABLE IF NOT EXISTS filings(caller TEXT NOT NULL, agency TEXT NOT NULL, year INTEGER NOT NULL,
-  job TEXT NOT NULL, seq INTEGER NOT NULL, validated_in INTEGER NOT NULL, PRIMARY KEY(caller, agency, year, job, seq));
+  job TEXT NOT NULL, seq INTEGER NOT NULL, validated_in INTEGER NOT NULL, had_previous INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(caller, agency, year, job, seq));
 CREATE INDEX IF NOT EXISTS filings_job ON filings(job, seq);
 CREATE TABLE IF NOT EXISTS rule_counts(job TEXT NOT NULL, rule TEXT NOT NULL, count INTEGER NOT NULL,
   PRIMARY KEY(job, rule));
@@ -482,8 +483,8 @@ class SqliteStore : public JobStore {
     Stmt u(&statements_, "UPDATE documents SET status = 'done', result = ?, document = NULL, region = ?, max_severity = ?, "
                 "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
     Stmt n(&statements_, "INSERT OR REPLACE INTO narratives(job, seq, validated_in, signature) VALUES(?, ?, ?, ?)");
-    Stmt filed(&statements_, "INSERT OR REPLACE INTO filings(caller, agency, year, job, seq, validated_in) "
-                             "SELECT caller, ?, ?, id, ?, ? FROM jobs WHERE id = ?");
+    Stmt filed(&statements_, "INSERT OR REPLACE INTO filings(caller, agency, year, job, seq, validated_in, had_previous) "
+                             "SELECT caller, ?, ?, id, ?, ?, ? FROM jobs WHERE id = ?");
     std::map<std::pair<std::string, std::string>, int64_t> counts;  // (job, rule) -> reports newly failing it
     std::map<std::string, std::pair<int64_t, int64_t>> finished;     // job -> (done, failed) newly
     std::set<std::string> jobs;
@@ -512,7 +513,8 @@ class SqliteStore : public JobStore {
       }
       if (now && !item.agency.empty() && item.report_year > 0) {
         sqlite3_reset(filed.get());
-        filed.Bind(1, item.agency).Bind(2, item.report_year).Bind(3, item.seq).Bind(4, item.validated_in).Bind(5, item.job_id);
+        filed.Bind(1, item.agency).Bind(2, item.report_year).Bind(3, item.seq).Bind(4, item.validated_in);
+        filed.Bind(5, item.had_previous ? 1 : 0).Bind(6, item.job_id);
         if (filed.Step() != SQLITE_DONE) {
           Run("ROLLBACK").IgnoreError();  // the error being returned matters more
           return Error("store a filing");
@@ -584,7 +586,8 @@ class SqliteStore : public JobStore {
       Stmt s(&statements_,
              "SELECT f.seq, f.validated_in, p.job, p.seq, p.validated_in FROM filings f "
              "JOIN filings p ON p.caller = f.caller AND p.agency = f.agency AND p.year = f.year - 1 "
-             "JOIN jobs j ON j.id = p.job WHERE f.job = ? ORDER BY f.seq, j.created DESC, p.job DESC, p.seq DESC");
+             "JOIN jobs j ON j.id = p.job WHERE f.job = ? AND f.had_previous = 0 "
+             "ORDER BY f.seq, j.created DESC, p.job DESC, p.seq DESC");
       s.Bind(1, job_id);
       int rc;
       while ((rc = s.Step()) == SQLITE_ROW) {
@@ -594,6 +597,39 @@ class SqliteStore : public JobStore {
     }
     for (const PreviousFiling& f : filings) on_filing(f);
     return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<std::string>> LastYearsReports(absl::string_view job_id,
+                                                            const std::vector<ReportIdentity>& identities) override {
+    std::vector<std::string> blobs(identities.size());
+    {
+      absl::MutexLock lock(&mu_);
+      Stmt s(&statements_,
+             "SELECT d.result FROM filings p JOIN jobs j ON j.id = p.job "
+             "JOIN documents d ON d.job = p.job AND d.seq = p.seq AND d.status = 'done' "
+             "WHERE p.caller = (SELECT caller FROM jobs WHERE id = ?) AND p.agency = ? AND p.year = ? "
+             "ORDER BY j.created DESC, p.job DESC, p.seq DESC LIMIT 1");
+      for (size_t i = 0; i < identities.size(); ++i) {
+        if (identities[i].agency.empty() || identities[i].report_year <= 0) continue;
+        sqlite3_reset(s.get());
+        s.Bind(1, job_id).Bind(2, identities[i].agency).Bind(3, identities[i].report_year - 1);
+        int rc = s.Step();
+        if (rc == SQLITE_ROW) {
+          blobs[i] = s.Blob(0);
+        } else if (rc != SQLITE_DONE) {
+          return Error("find last year's report");
+        }
+      }
+    }
+    // Unpacked outside the lock.
+    std::vector<std::string> reports(identities.size());
+    for (size_t i = 0; i < blobs.size(); ++i) {
+      if (blobs[i].empty()) continue;
+      absl::StatusOr<std::string> serialized = UnpackBlob(blobs[i]);
+      wire::ReportResult result;
+      if (serialized.ok() && result.ParseFromString(*serialized)) reports[i].swap(*result.mutable_report());
+    }
+    return reports;
   }
 
   // The stored result of a done document; NotFound when there is none.

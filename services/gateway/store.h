@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/schema.h"
 #include "gongkai/v1/gateway_service.pb.h"
 #include "services/gateway/wire.pb.h"
 
@@ -34,6 +35,7 @@ struct WorkItem {
   // as last year's report of the same organ.
   std::string agency;
   int report_year = 0;
+  bool had_previous = false;  // validated with last year's report from the store (no job-wide history check)
 };
 
 // Last year's report of the same organ, for a report of a job: where it is stored.
@@ -106,9 +108,14 @@ class JobStore {
   virtual absl::Status NarrativeSignatures(
       absl::string_view job_id,
       const std::function<void(int64_t seq, int64_t validated_in, absl::string_view signature)>& on_signature) = 0;
-  // For each report of `job` whose organ filed a report for the year before in any of the caller's jobs
-  // (this one included): where that report is, the latest job's first; several for one seq when the organ
-  // filed more than once. In seq order.
+  // Last year's report (serialised) for each identity of a report of `job`: the report the same organ filed
+  // for the year before in any of the caller's jobs (this one included) whose result is stored, the latest
+  // job's and then the last filed; "" when there is none (or the identity is incomplete).
+  virtual absl::StatusOr<std::vector<std::string>> LastYearsReports(absl::string_view job_id,
+                                                                    const std::vector<ReportIdentity>& identities) = 0;
+  // For each report of `job` validated without last year's report from the store (had_previous false) whose
+  // organ filed a report for the year before in any of the caller's jobs (this one included): where that
+  // report is, the latest job's first; several for one seq when the organ filed more than once. In seq order.
   virtual absl::Status PreviousFilings(absl::string_view job_id,
                                        const std::function<void(const PreviousFiling&)>& on_filing) = 0;
   // The stored results of the documents `seqs` of `job` that are done, by seq (reports serialised).
