@@ -44,12 +44,12 @@ CREATE INDEX IF NOT EXISTS documents_job_status ON documents(job, status, failed
 -- Narrative signatures for the job-wide checks, apart from the results: reading a job's signatures then
 -- touches 600 bytes a document, not the pages of its result.
 CREATE TABLE IF NOT EXISTS narratives(job TEXT NOT NULL, seq INTEGER NOT NULL, validated_in INTEGER NOT NULL,
-  signature BLOB NOT NULL, PRIMARY KEY(job, seq));
+  signature BLOB NOT NULL, PRIMARY KEY(job, seq)) WITHOUT ROWID;
 -- Who filed each parsed report for which year, so that a job finds last year's reports of its organs in the
 -- caller's earlier jobs (the history.* rules).
 CREATE TABLE IF NOT EXISTS filings(caller TEXT NOT NULL, agency TEXT NOT NULL, year INTEGER NOT NULL,
   job TEXT NOT NULL, seq INTEGER NOT NULL, validated_in INTEGER NOT NULL, had_previous INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY(caller, agency, year, job, seq));
+  PRIMARY KEY(caller, agency, year, job, seq)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS filings_job ON filings(job, seq);
 CREATE TABLE IF NOT EXISTS rule_counts(job TEXT NOT NULL, rule TEXT NOT NULL, count INTEGER NOT NULL,
   PRIMARY KEY(job, rule));
@@ -186,6 +186,13 @@ class SqliteStore : public JobStore {
     s.Bind(1, id).Bind(2, caller).Bind(3, NowMs());
     if (s.Step() != SQLITE_DONE) return Error("create job");
     return id;
+  }
+
+  // The caller of a job; "" when there is no such job.
+  std::string CallerOf(absl::string_view job_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Stmt s(&statements_, "SELECT caller FROM jobs WHERE id = ?");
+    s.Bind(1, job_id);
+    return s.Step() == SQLITE_ROW ? s.Text(0) : std::string();
   }
 
   // The job's state when it is the caller's.
@@ -484,7 +491,8 @@ class SqliteStore : public JobStore {
                 "rules = ?, failed = ? WHERE job = ? AND seq = ? AND status = 'working'");
     Stmt n(&statements_, "INSERT OR REPLACE INTO narratives(job, seq, validated_in, signature) VALUES(?, ?, ?, ?)");
     Stmt filed(&statements_, "INSERT OR REPLACE INTO filings(caller, agency, year, job, seq, validated_in, had_previous) "
-                             "SELECT caller, ?, ?, id, ?, ?, ? FROM jobs WHERE id = ?");
+                             "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    std::map<std::string, std::string> caller_of;  // job -> its caller, looked up once a batch
     std::map<std::pair<std::string, std::string>, int64_t> counts;  // (job, rule) -> reports newly failing it
     std::map<std::string, std::pair<int64_t, int64_t>> finished;     // job -> (done, failed) newly
     std::set<std::string> jobs;
@@ -512,9 +520,11 @@ class SqliteStore : public JobStore {
         }
       }
       if (now && !item.agency.empty() && item.report_year > 0) {
+        auto caller = caller_of.find(item.job_id);
+        if (caller == caller_of.end()) caller = caller_of.emplace(item.job_id, CallerOf(item.job_id)).first;
         sqlite3_reset(filed.get());
-        filed.Bind(1, item.agency).Bind(2, item.report_year).Bind(3, item.seq).Bind(4, item.validated_in);
-        filed.Bind(5, item.had_previous ? 1 : 0).Bind(6, item.job_id);
+        filed.Bind(1, caller->second).Bind(2, item.agency).Bind(3, item.report_year).Bind(4, item.job_id);
+        filed.Bind(5, item.seq).Bind(6, item.validated_in).Bind(7, item.had_previous ? 1 : 0);
         if (filed.Step() != SQLITE_DONE) {
           Run("ROLLBACK").IgnoreError();  // the error being returned matters more
           return Error("store a filing");
@@ -604,21 +614,22 @@ class SqliteStore : public JobStore {
     std::vector<std::string> blobs(identities.size());
     {
       absl::MutexLock lock(&mu_);
-      Stmt s(&statements_,
-             "SELECT d.result FROM filings p JOIN jobs j ON j.id = p.job "
-             "JOIN documents d ON d.job = p.job AND d.seq = p.seq AND d.status = 'done' "
-             "WHERE p.caller = (SELECT caller FROM jobs WHERE id = ?) AND p.agency = ? AND p.year = ? "
-             "ORDER BY j.created DESC, p.job DESC, p.seq DESC LIMIT 1");
+      const std::string caller = CallerOf(job_id);
+      // The latest job's filing first: job ids begin with their creation time in milliseconds, so they sort
+      // as the jobs were created, and the key's own order answers without a sort.
+      Stmt find(&statements_, "SELECT job, seq FROM filings WHERE caller = ? AND agency = ? AND year = ? "
+                              "ORDER BY job DESC, seq DESC LIMIT 1");
+      Stmt fetch(&statements_, "SELECT result FROM documents WHERE job = ? AND seq = ? AND status = 'done'");
       for (size_t i = 0; i < identities.size(); ++i) {
-        if (identities[i].agency.empty() || identities[i].report_year <= 0) continue;
-        sqlite3_reset(s.get());
-        s.Bind(1, job_id).Bind(2, identities[i].agency).Bind(3, identities[i].report_year - 1);
-        int rc = s.Step();
-        if (rc == SQLITE_ROW) {
-          blobs[i] = s.Blob(0);
-        } else if (rc != SQLITE_DONE) {
-          return Error("find last year's report");
-        }
+        if (caller.empty() || identities[i].agency.empty() || identities[i].report_year <= 0) continue;
+        sqlite3_reset(find.get());
+        find.Bind(1, caller).Bind(2, identities[i].agency).Bind(3, identities[i].report_year - 1);
+        int rc = find.Step();
+        if (rc == SQLITE_DONE) continue;
+        if (rc != SQLITE_ROW) return Error("find last year's report");
+        sqlite3_reset(fetch.get());
+        fetch.Bind(1, find.Text(0)).Bind(2, find.Int(1));
+        if (fetch.Step() == SQLITE_ROW) blobs[i] = fetch.Blob(0);
       }
     }
     // Unpacked outside the lock.
