@@ -44,9 +44,16 @@ class FindingSink {
 // A rule over one report.
 using CheckFn = std::function<void(const RuleContext&, FindingSink&)>;
 
+// What a rule over a whole batch sees: the reports and, worked out once per batch for the batch rules and
+// the caller's narrative signatures, each report's narrative shingle hashes (ShingleHashes of NarrativeOf,
+// similarity.h; empty when the narrative is too short to compare). A rule may reorder a report's hashes.
+struct BatchContext {
+  const std::vector<const gongkai::v1::AnnualReport*>& reports;
+  std::vector<std::vector<uint64_t>>& narrative_hashes;
+};
+
 // A rule over a whole batch: fills `sinks[i]` with the findings of report i.
-using BatchCheckFn = std::function<void(const std::vector<const gongkai::v1::AnnualReport*>& reports,
-                                        std::vector<FindingSink>& sinks)>;
+using BatchCheckFn = std::function<void(const BatchContext& batch, std::vector<FindingSink>& sinks)>;
 
 struct Rule {
   std::string id;

@@ -169,10 +169,19 @@ std::vector<std::pair<size_t, size_t>> CandidatePairsOfSignatures(const std::vec
   return pairs;
 }
 
-std::string NarrativeSignature(const v1::AnnualReport& report) {
+std::vector<uint64_t> NarrativeHashes(const v1::AnnualReport& report) {
   std::string narrative = NarrativeOf(report);
   if (narrative.size() < copied::kMinNarrativeBytes) return {};
-  std::vector<uint64_t> signature = Signature(ShingleHashes(narrative), copied::kJobEntries);
+  return ShingleHashes(narrative);
+}
+
+std::string NarrativeSignature(const v1::AnnualReport& report) {
+  return NarrativeSignatureOf(NarrativeHashes(report), report.agency());
+}
+
+std::string NarrativeSignatureOf(const std::vector<uint64_t>& narrative_hashes, absl::string_view agency) {
+  if (narrative_hashes.empty()) return {};
+  std::vector<uint64_t> signature = Signature(narrative_hashes, copied::kJobEntries);
   std::string bytes(signature.size() * 2, '\0');
   for (size_t i = 0; i < signature.size(); ++i) {
     // A bin's minimum has few high bits set; its re-mixed low bits are uniform.
@@ -180,7 +189,7 @@ std::string NarrativeSignature(const v1::AnnualReport& report) {
     bytes[i * 2] = static_cast<char>(v & 0xFF);
     bytes[i * 2 + 1] = static_cast<char>((v >> 8) & 0xFF);
   }
-  bytes += report.agency();
+  bytes.append(agency.data(), agency.size());
   return bytes;
 }
 

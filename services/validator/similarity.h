@@ -76,6 +76,10 @@ constexpr double kJobMinEstimate = 0.7;
 // the low bits of a re-mixed bin minimum), then the organ's name (batch.copied never pairs an organ with
 // itself). Empty when the narrative is shorter than copied::kMinNarrativeBytes.
 std::string NarrativeSignature(const gongkai::v1::AnnualReport& report);
+// NarrativeSignature from the report's narrative hashes (NarrativeHashes) and organ.
+std::string NarrativeSignatureOf(const std::vector<uint64_t>& narrative_hashes, absl::string_view agency);
+// ShingleHashes of the report's NarrativeOf, or none when it is shorter than copied::kMinNarrativeBytes.
+std::vector<uint64_t> NarrativeHashes(const gongkai::v1::AnnualReport& report);
 
 // The narrative signatures of a job's reports, decoded into one table (512 bytes a report).
 class JobSignatures {

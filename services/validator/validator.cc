@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "services/validator/similarity.h"
 
 namespace gongkai::validator {
 namespace {
@@ -80,7 +81,8 @@ std::vector<v1::Finding> Validator::Validate(const v1::AnnualReport& report, con
 }
 
 std::vector<std::vector<v1::Finding>> Validator::ValidateBatch(const std::vector<const v1::AnnualReport*>& reports,
-                                                               const std::vector<const v1::AnnualReport*>& previous) const {
+                                                               const std::vector<const v1::AnnualReport*>& previous,
+                                                               std::vector<std::string>* narrative_signatures) const {
   // Last year's report of the same organ, from the batch where not given.
   std::map<std::pair<std::string, int>, const v1::AnnualReport*> by_agency_year;
   for (const v1::AnnualReport* r : reports) {
@@ -95,12 +97,26 @@ std::vector<std::vector<v1::Finding>> Validator::ValidateBatch(const std::vector
     }
     out[i] = Validate(*reports[i], prev);
   }
+  // The narratives' hashes, once for the batch rules and the signatures.
+  bool batch_rules = false;
+  for (const ActiveRule& active : active_) batch_rules = batch_rules || static_cast<bool>(active.rule->batch_check);
+  std::vector<std::vector<uint64_t>> hashes(reports.size());
+  if (batch_rules || narrative_signatures != nullptr) {
+    for (size_t i = 0; i < reports.size(); ++i) hashes[i] = NarrativeHashes(*reports[i]);
+  }
+  if (narrative_signatures != nullptr) {
+    narrative_signatures->clear();
+    for (size_t i = 0; i < reports.size(); ++i) {
+      narrative_signatures->push_back(NarrativeSignatureOf(hashes[i], reports[i]->agency()));
+    }
+  }
+  BatchContext batch{reports, hashes};
   for (const ActiveRule& active : active_) {
     if (!active.rule->batch_check) continue;
     std::vector<FindingSink> sinks;
     sinks.reserve(reports.size());
     for (size_t i = 0; i < reports.size(); ++i) sinks.emplace_back(active.rule->id, active.severity, &out[i]);
-    active.rule->batch_check(reports, sinks);
+    active.rule->batch_check(batch, sinks);
   }
   return out;
 }

@@ -35,10 +35,12 @@ class Validator {
 
   // Findings of each report of a batch, in order. `previous[i]` may be null (or `previous` empty); then
   // last year's report is looked for in the batch (same agency, report year one less). Batch rules
-  // (batch.copied) see every report.
+  // (batch.copied) see every report. With `narrative_signatures`, each report's NarrativeSignature
+  // (similarity.h) too, from the narrative hashes batch.copied works out anyway.
   std::vector<std::vector<gongkai::v1::Finding>> ValidateBatch(
       const std::vector<const gongkai::v1::AnnualReport*>& reports,
-      const std::vector<const gongkai::v1::AnnualReport*>& previous = {}) const;
+      const std::vector<const gongkai::v1::AnnualReport*>& previous = {},
+      std::vector<std::string>* narrative_signatures = nullptr) const;
 
   // The rules that run, with their configured severity.
   struct ActiveRule {

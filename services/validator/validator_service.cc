@@ -63,11 +63,13 @@ grpc::ServerUnaryReactor* ValidatorServiceImpl::ValidateBatch(grpc::CallbackServ
     reports.push_back(&r.report());
     previous.push_back(r.has_previous() ? &r.previous() : nullptr);
   }
+  std::vector<std::string> signatures;
   size_t i = 0;
-  for (std::vector<v1::Finding>& findings : validator->ValidateBatch(reports, previous)) {
+  for (std::vector<v1::Finding>& findings :
+       validator->ValidateBatch(reports, previous, request->narrative_signatures() ? &signatures : nullptr)) {
     v1::ValidateResponse* result = response->add_results();
     for (v1::Finding& f : findings) *result->add_findings() = std::move(f);
-    if (request->narrative_signatures()) result->set_narrative_signature(NarrativeSignature(*reports[i]));
+    if (i < signatures.size()) result->mutable_narrative_signature()->swap(signatures[i]);
     ++i;
   }
   reactor->Finish(grpc::Status::OK);

@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/schema.h"
+#include "services/validator/similarity.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tools/corpus/report_factory.h"
 #include "tests/testing/status_matchers.h"
@@ -92,6 +94,38 @@ TEST(Validator, BatchFindsLastYearsReportOfTheSameOrgan) {
 
 // Mutation test: change one cell of a consistent report at random; every change to a table 三 or 四
 // cell breaks at least one of the tables' equations, and the arithmetic rules must catch it.
+TEST(Validator, BatchAnswersTheNarrativeSignaturesWithTheSameFindings) {
+  // The signatures come from the hashes batch.copied works out; they must be NarrativeSignature's, and
+  // asking for them must not change a finding (batch.copied reorders the hashes it is lent).
+  std::vector<v1::AnnualReport> reports;
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    reports.push_back(corpus::ConsistentReport(seed, v1::TEMPLATE_VERSION_V2021, 2024, absl::StrCat("第", seed, "局")));
+    std::string text;
+    for (int k = 0; k < 40; ++k) text += seed == 3 ? absl::StrCat("另一份正文第", k, "句各不相同。") : "本机关认真贯彻政府信息公开条例，";
+    reports.back().mutable_sections(0)->set_text(text);
+  }
+  reports[2].mutable_sections(0)->set_text("无");  // too short to compare
+  std::vector<const v1::AnnualReport*> ptrs;
+  for (const auto& r : reports) ptrs.push_back(&r);
+  auto validator = *Validator::Create();
+  std::vector<std::string> signatures;
+  auto with = validator.ValidateBatch(ptrs, {}, &signatures);
+  auto without = validator.ValidateBatch(ptrs);
+  ASSERT_EQ(signatures.size(), 3u);
+  for (size_t i = 0; i < reports.size(); ++i) {
+    EXPECT_EQ(signatures[i], NarrativeSignature(reports[i])) << i;
+    ASSERT_EQ(with[i].size(), without[i].size()) << i;
+    for (size_t k = 0; k < with[i].size(); ++k) {
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(with[i][k], without[i][k])) << i << " " << k;
+    }
+  }
+  EXPECT_FALSE(signatures[0].empty());
+  EXPECT_TRUE(signatures[2].empty());
+  int copied = 0;
+  for (const auto& f : with[0]) copied += f.rule_id() == "batch.copied";
+  EXPECT_EQ(copied, 1);  // the first two organs filed one narrative
+}
+
 TEST(Validator, ArithmeticRulesCatchEveryChangeThatBreaksAnEquation) {
   ASSERT_OK_AND_ASSIGN(Validator validator, Validator::Create());
   std::mt19937 rng(2024);

@@ -9,13 +9,10 @@ namespace gongkai::validator {
 namespace {
 
 
-void CheckBatchCopied(const std::vector<const v1::AnnualReport*>& reports, std::vector<FindingSink>& sinks) {
-  std::vector<std::vector<uint64_t>> sets(reports.size());
-  for (size_t i = 0; i < reports.size(); ++i) {
-    std::string narrative = NarrativeOf(*reports[i]);
-    // Unsorted, repeats kept: the signatures do not need more, and only candidate pairs need sets.
-    if (narrative.size() >= copied::kMinNarrativeBytes) sets[i] = ShingleHashes(narrative);
-  }
+void CheckBatchCopied(const BatchContext& batch, std::vector<FindingSink>& sinks) {
+  const std::vector<const v1::AnnualReport*>& reports = batch.reports;
+  // Unsorted, repeats kept: the signatures do not need more, and only candidate pairs need sets.
+  std::vector<std::vector<uint64_t>>& sets = batch.narrative_hashes;
   std::vector<bool> is_set(reports.size(), false);
   auto set_of = [&](size_t i) -> const std::vector<uint64_t>& {
     if (!is_set[i]) MakeSet(&sets[i]);
