@@ -560,18 +560,16 @@ absl::StatusOr<ReportIdentity> ReportIdentityFromBytes(absl::string_view seriali
   ReportIdentity identity;
   const char* p = serialized.data();
   const char* end = p + serialized.size();
-  bool agency = false, year = false;
-  // Every field is walked until both are found (a parser that wrote them later is still read right).
-  while (p < end && !(agency && year)) {
+  // Every field is walked: a field written twice counts by its last value, as a parse would take it.
+  while (p < end) {
     uint64_t tag, value;
-    if (!ReadVarint(&p, end, &tag)) break;
+    if (!ReadVarint(&p, end, &tag)) return absl::InvalidArgumentError("a truncated tag");
     const uint64_t number = tag >> 3;
     switch (tag & 7) {
       case 0:  // varint
         if (!ReadVarint(&p, end, &value)) return absl::InvalidArgumentError("a truncated varint");
         if (number == v1::AnnualReport::kReportYearFieldNumber) {
           identity.report_year = static_cast<int>(static_cast<int32_t>(value));
-          year = true;
         }
         break;
       case 1:  // 64-bit
@@ -584,7 +582,6 @@ absl::StatusOr<ReportIdentity> ReportIdentityFromBytes(absl::string_view seriali
         }
         if (number == v1::AnnualReport::kAgencyFieldNumber) {
           identity.agency.assign(p, static_cast<size_t>(value));
-          agency = true;
         }
         p += value;
         break;

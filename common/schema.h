@@ -70,8 +70,9 @@ void DropFindingProvenance(google::protobuf::RepeatedPtrField<gongkai::v1::Findi
 // passes reports on serialised). InvalidArgument when `serialized` is not a well-formed encoding.
 absl::StatusOr<std::string> DropProvenanceFromBytes(absl::string_view serialized);
 
-// Who filed a report and for which year, read from a serialised AnnualReport without parsing it (its
-// first two fields, which a serialiser writes first). InvalidArgument when the bytes are not well formed.
+// Who filed a report and for which year, read from a serialised AnnualReport without parsing it (its other
+// fields are skipped over; a field written twice counts by its last value, as in a parse). InvalidArgument
+// when the bytes are not a well-formed encoding.
 struct ReportIdentity {
   std::string agency;   // empty when no title named it
   int report_year = 0;  // 0 when unknown

@@ -3,7 +3,9 @@
 // (FuzzedDataProvider): a template version, every cell with an arbitrary state and value (huge, negative,
 // decimal with any scale), arbitrary section texts, agency and years. Each report is validated alone and in
 // a batch with a copy of itself and a previous-year variant; nothing may crash, overflow or hang. Each input
-// also goes through DropProvenanceFromBytes (common/schema.h), which must agree with DropProvenance.
+// also goes through DropProvenanceFromBytes (common/schema.h), which must agree with DropProvenance, and
+// ReportIdentityFromBytes, which must agree with a parse; the batch's narrative signatures must be ones the
+// gateway's pairing takes.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cstddef>
@@ -15,6 +17,7 @@
 #include "common/schema.h"
 #include "common/text.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/validator/similarity.h"
 #include "services/validator/validator.h"
 
 namespace {
@@ -71,9 +74,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // report still parse once it is dropped.
     absl::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
     absl::StatusOr<std::string> dropped = gongkai::DropProvenanceFromBytes(bytes);
+    absl::StatusOr<gongkai::ReportIdentity> identity = gongkai::ReportIdentityFromBytes(bytes);
     if (!report.ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;
     gongkai::v1::AnnualReport lean;
     if (dropped.ok() && !lean.ParseFromString(*dropped)) std::abort();
+    // Bytes that parse as a report have the identity the parse gives.
+    if (!identity.ok() || identity->agency != report.agency() || identity->report_year != report.report_year()) {
+      std::abort();
+    }
   } else {
     FuzzedDataProvider in(data, size);
     report = Build(in);
@@ -101,12 +109,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           !google::protobuf::util::MessageDifferencer::Equals(lean, want)) {
         std::abort();
       }
+      absl::StatusOr<gongkai::ReportIdentity> identity = gongkai::ReportIdentityFromBytes(full);
+      if (!identity.ok() || identity->agency != readable.agency() || identity->report_year != readable.report_year()) {
+        std::abort();
+      }
     }
   }
   validator->Validate(report);
   gongkai::v1::AnnualReport previous = report;
   previous.set_report_year(report.report_year() > INT32_MIN ? report.report_year() - 1 : report.report_year());
   validator->Validate(report, &previous);
-  validator->ValidateBatch({&report, &report, &previous});
+  std::vector<std::string> signatures;
+  validator->ValidateBatch({&report, &report, &previous}, {}, &signatures);
+  // The narrative signatures the gateway pairs: each empty or one the pairing table takes.
+  gongkai::validator::JobSignatures table;
+  for (const std::string& signature : signatures) {
+    if (!table.Add(signature)) std::abort();
+  }
+  if (signatures.size() != 3 || signatures[0] != signatures[1]) std::abort();
   return 0;
 }
