@@ -665,7 +665,7 @@ class SqliteStore : public JobStore {
       absl::StatusOr<wire::ReportResult> result = StoredResultLocked(job_id, seq);
       if (result.ok()) {
         out[seq] = *std::move(result);
-      } else if (!absl::IsNotFound(result.status())) {
+      } else if (!absl::IsNotFound(result.status()) && !absl::IsDataLoss(result.status())) {
         return result.status();
       }
     }
@@ -692,6 +692,8 @@ class SqliteStore : public JobStore {
     for (const auto& [seq, added] : findings) {
       if (added.empty()) continue;
       absl::StatusOr<wire::ReportResult> result = StoredResultLocked(job_id, seq);
+      // A result that cannot be read is listed as such by Results; it takes no findings.
+      if (absl::IsDataLoss(result.status())) continue;
       if (!result.ok()) return fail(result.status());
       for (const v1::Finding& f : added) {
         *result->add_findings() = f;

@@ -140,6 +140,34 @@ TEST_F(SqliteStoreTest, JobWideFindingsAreAppendedOnceAndCounted) {
   EXPECT_EQ(got.size(), 2u);
 }
 
+TEST_F(SqliteStoreTest, ADamagedResultIsLeftOutOfTheJobWideChecksWhichGoOn) {
+  auto store = *OpenSqliteStore(Path());
+  std::string job = *store->CreateJob("me");
+  std::vector<bool> added;
+  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b")}, &added).ok());
+  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::vector<WorkItem> items = *store->Claim(10);
+  ASSERT_EQ(items.size(), 2u);
+  std::vector<std::pair<WorkItem, wire::ReportResult>> results;
+  for (const WorkItem& item : items) results.push_back({item, wire::ReportResult()});
+  ASSERT_TRUE(store->Complete(results).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(Path().c_str(), &db), SQLITE_OK);
+  std::string damage = absl::StrCat("UPDATE documents SET result = x'044C5A3400100000FFFF' WHERE seq = ", items[0].seq);
+  ASSERT_EQ(sqlite3_exec(db, damage.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto stored = *store->StoredResults(job, {items[0].seq, items[1].seq});
+  EXPECT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored.count(items[1].seq), 1u);
+  v1::Finding copied;
+  copied.set_rule_id("batch.copied");
+  copied.set_outcome(v1::OUTCOME_FAILED);
+  EXPECT_TRUE(*store->FinishChecks(job, {{items[0].seq, {copied}}, {items[1].seq, {copied}}}));
+  v1::JobProgress p = *store->Progress("me", job);
+  EXPECT_EQ(p.state(), "done");
+  EXPECT_EQ(p.rule_counts().at("batch.copied"), 1);
+}
+
 TEST_F(SqliteStoreTest, ACancelledJobTakesNoJobWideFindings) {
   auto store = *OpenSqliteStore(Path());
   std::string job = *store->CreateJob("me");

@@ -118,11 +118,12 @@ class JobStore {
   // report is, the latest job's first; several for one seq when the organ filed more than once. In seq order.
   virtual absl::Status PreviousFilings(absl::string_view job_id,
                                        const std::function<void(const PreviousFiling&)>& on_filing) = 0;
-  // The stored results of the documents `seqs` of `job` that are done, by seq (reports serialised).
+  // The stored results of the documents `seqs` of `job` that are done and readable, by seq (reports
+  // serialised); a damaged one is left out, as the checks must go on past it.
   virtual absl::StatusOr<std::map<int64_t, wire::ReportResult>> StoredResults(absl::string_view job_id,
                                                                                const std::vector<int64_t>& seqs) = 0;
-  // In one transaction: appends the job-wide findings to the stored results (by seq), counts them in the
-  // job's progress, and marks the job done. False, with nothing written, when the job is no longer
+  // In one transaction: appends the job-wide findings to the stored results (by seq; a damaged result
+  // takes none), counts them in the job's progress, and marks the job done. False, with nothing written, when the job is no longer
   // "checking" (cancelled, or finished by another gateway): the findings are never appended twice.
   virtual absl::StatusOr<bool> FinishChecks(absl::string_view job_id,
                                             const std::map<int64_t, std::vector<gongkai::v1::Finding>>& findings) = 0;
