@@ -127,13 +127,6 @@ std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vec
   return CandidatePairsOfSignatures(signatures, bands, rows, min_estimate);
 }
 
-double SignatureEstimate(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  if (a.empty() || a.size() != b.size()) return 0;
-  size_t equal = 0;
-  for (size_t h = 0; h < a.size(); ++h) equal += a[h] == b[h];
-  return static_cast<double>(equal) / static_cast<double>(a.size());
-}
-
 std::vector<std::pair<size_t, size_t>> CandidatePairsOfSignatures(const std::vector<std::vector<uint64_t>>& signatures,
                                                                   int bands, int rows, double min_estimate) {
   const int n_hashes = bands * rows;

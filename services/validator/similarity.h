@@ -50,9 +50,6 @@ std::vector<std::pair<size_t, size_t>> CandidatePairsOfSignatures(const std::vec
                                                                   int bands = 16, int rows = 4,
                                                                   double min_estimate = 0.0);
 
-// The share of equal entries of two signatures of one length: MinHash's estimate of their sets' Jaccard.
-double SignatureEstimate(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
-
 // How batch.copied compares narratives, shared by the rule (one batch) and PairNarratives (a whole job,
 // from signatures the validator answered batch by batch).
 namespace copied {
