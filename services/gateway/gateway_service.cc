@@ -113,7 +113,9 @@ grpc::Status GatewayServiceImpl::Watch(grpc::ServerContext* context, const v1::J
   while (!context->IsCancelled()) {
     absl::StatusOr<v1::JobProgress> progress = store_->Progress(*caller, request->job_id());
     if (!progress.ok()) return ToGrpcStatus(progress.status());
-    if (progress->state() == "running") progress->set_waiting_for(engine_->WaitingFor());
+    if (progress->state() == "running" || progress->state() == "checking") {
+      progress->set_waiting_for(engine_->WaitingFor());
+    }
     if (!writer->Write(*progress)) break;
     if (progress->state() == "done" || progress->state() == "cancelled") break;
     absl::SleepFor(options_.watch_interval);

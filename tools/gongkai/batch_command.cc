@@ -127,7 +127,9 @@ int RunAgainst(const std::string& address, const Args& args, const std::vector<s
         std::fprintf(stderr, "\r[%s%s] %lld/%lld  failed %lld  %s%s   ", std::string(filled, '#').c_str(),
                      std::string(width - filled, ' ').c_str(), static_cast<long long>(done),
                      static_cast<long long>(p.received()), static_cast<long long>(p.failed()),
-                     p.seconds_left() > 0 ? absl::StrFormat("%.0fs left", p.seconds_left()).c_str() : "",
+                     p.state() == "checking" ? "comparing across the job"
+                     : p.seconds_left() > 0  ? absl::StrFormat("%.0fs left", p.seconds_left()).c_str()
+                                             : "",
                      p.waiting_for().empty() ? "" : absl::StrCat("  waiting: ", p.waiting_for()).c_str());
       } else if (absl::Now() - last_line > absl::Seconds(2) || p.state() == "done") {
         std::fprintf(stderr, "progress: %lld of %lld done, %lld failed, state %s%s\n", static_cast<long long>(done),
