@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,42 @@ std::unique_ptr<Server> Start(std::vector<ServiceEntry> services) {
   return std::move(*s);
 }
 
+// Files of documents for the bench: each a 4-byte length, then the bytes.
+void WriteDocument(std::ofstream& out, const std::string& text) {
+  uint32_t size = static_cast<uint32_t>(text.size());
+  out.write(reinterpret_cast<const char*>(&size), sizeof size);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
+std::string ReadDocument(std::ifstream& in) {
+  uint32_t size = 0;
+  in.read(reinterpret_cast<char*>(&size), sizeof size);
+  std::string text(size, '\0');
+  in.read(text.data(), size);
+  return text;
+}
+
+// Submits `n` documents as one sealed job, document i's content from `content(i)` and its id
+// `id_prefix` + i. The job's Submit answer.
+v1::SubmitResponse SubmitJob(v1::GatewayService::Stub* stub, int n, const std::function<std::string(int)>& content,
+                             const std::string& id_prefix) {
+  v1::SubmitResponse submitted;
+  grpc::ClientContext c;
+  auto w = stub->Submit(&c, &submitted);
+  for (int i = 0; i < n; ++i) {
+    v1::SubmitRequest r;
+    r.mutable_document()->set_content(content(i));
+    r.mutable_document()->mutable_metadata()->set_document_id(absl::StrCat(id_prefix, i));
+    w->Write(r);
+  }
+  v1::SubmitRequest seal;
+  seal.set_seal(true);
+  w->Write(seal);
+  w->WritesDone();
+  w->Finish();
+  return submitted;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -127,12 +164,7 @@ int main(int argc, char** argv) {
     options.year = 2023;
     corpus::Generator generator(options);
     std::ofstream out(dir / "last_year.bin", std::ios::binary);
-    for (int i = 0; i < options.reports; ++i) {
-      std::string text = generator.Next().content;
-      uint32_t size = static_cast<uint32_t>(text.size());
-      out.write(reinterpret_cast<const char*>(&size), sizeof size);
-      out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    }
+    for (int i = 0; i < options.reports; ++i) WriteDocument(out, generator.Next().content);
   }
   if (workload == "province" || workload == "province100") {
     corpus::CorpusOptions options;
@@ -148,9 +180,7 @@ int main(int argc, char** argv) {
         texts.push_back(std::move(text));
         continue;
       }
-      uint32_t size = static_cast<uint32_t>(text.size());
-      out.write(reinterpret_cast<const char*>(&size), sizeof size);
-      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      WriteDocument(out, text);
     }
     if (workload == "province") documents.open(dir / "documents.bin", std::ios::binary);
     if (workload == "province") payload /= static_cast<size_t>(n);
@@ -230,26 +260,7 @@ int main(int argc, char** argv) {
     // Last year's job, sealed and finished before the clock starts.
     auto last_start = std::chrono::steady_clock::now();
     std::ifstream last_year(dir / "last_year.bin", std::ios::binary);
-    v1::SubmitResponse last_submitted;
-    {
-      grpc::ClientContext c;
-      auto w = stub->Submit(&c, &last_submitted);
-      for (int i = 0; i < n; ++i) {
-        v1::SubmitRequest r;
-        uint32_t size = 0;
-        last_year.read(reinterpret_cast<char*>(&size), sizeof size);
-        std::string* content = r.mutable_document()->mutable_content();
-        content->resize(size);
-        last_year.read(content->data(), size);
-        r.mutable_document()->mutable_metadata()->set_document_id(absl::StrCat("last-", i));
-        w->Write(r);
-      }
-      v1::SubmitRequest seal;
-      seal.set_seal(true);
-      w->Write(seal);
-      w->WritesDone();
-      w->Finish();
-    }
+    v1::SubmitResponse last_submitted = SubmitJob(stub.get(), n, [&](int) { return ReadDocument(last_year); }, "last-");
     grpc::ClientContext c;
     v1::JobRequest r;
     r.set_job_id(last_submitted.job_id());
@@ -264,30 +275,9 @@ int main(int argc, char** argv) {
 
   auto start = std::chrono::steady_clock::now();
   std::pair<double, double> cpu_start = CpuSeconds();
-  v1::SubmitResponse submitted;
-  {
-    grpc::ClientContext c;
-    auto w = stub->Submit(&c, &submitted);
-    for (int i = 0; i < n; ++i) {
-      v1::SubmitRequest r;
-      if (texts.empty()) {
-        uint32_t size = 0;
-        documents.read(reinterpret_cast<char*>(&size), sizeof size);
-        std::string* content = r.mutable_document()->mutable_content();
-        content->resize(size);
-        documents.read(content->data(), size);
-      } else {
-        r.mutable_document()->set_content(texts[static_cast<size_t>(i) % texts.size()]);
-      }
-      r.mutable_document()->mutable_metadata()->set_document_id(absl::StrCat("d", i));
-      w->Write(r);
-    }
-    v1::SubmitRequest seal;
-    seal.set_seal(true);
-    w->Write(seal);
-    w->WritesDone();
-    w->Finish();
-  }
+  v1::SubmitResponse submitted = SubmitJob(
+      stub.get(), n,
+      [&](int i) { return texts.empty() ? ReadDocument(documents) : texts[static_cast<size_t>(i) % texts.size()]; }, "d");
   double submit_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   v1::JobProgress last;
   {

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <thread>
@@ -106,6 +107,26 @@ class GatewayClient {
     return response.job_id();
   }
 
+  // Submits `documents` as one sealed job of `caller`. Returns the job id.
+  std::string SubmitDocuments(const std::vector<v1::Document>& documents, const std::string& caller = "province-office") {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", caller);
+    v1::SubmitResponse response;
+    auto writer = stub_->Submit(&context, &response);
+    for (const v1::Document& d : documents) {
+      v1::SubmitRequest r;
+      *r.mutable_document() = d;
+      writer->Write(r);
+    }
+    v1::SubmitRequest end;
+    end.set_seal(true);
+    writer->Write(end);
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.job_id();
+  }
+
   v1::JobProgress Progress(const std::string& job) {
     grpc::ClientContext context;
     context.AddMetadata("x-gongkai-caller", "province-office");
@@ -177,6 +198,22 @@ void ExpectEveryReportOnce(const std::vector<v1::ReportResult>& results, int n, 
   EXPECT_EQ(sum, static_cast<int64_t>(n) * (n - 1) / 2);
 }
 
+// The gateway binary, started on `address` over `store_path` (a child process), with calls of four reports.
+pid_t StartGatewayProcess(const char* binary, const std::string& address, const std::string& store_path,
+                          const std::string& parser_target, const std::string& validator_target,
+                          const std::string& aggregator_target) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::string a = absl::StrCat("--address=", address), s = absl::StrCat("--store=", store_path),
+                p = absl::StrCat("--parser=", parser_target), v = absl::StrCat("--validator=", validator_target),
+                g = absl::StrCat("--aggregator=", aggregator_target);
+    execl(binary, binary, a.c_str(), s.c_str(), p.c_str(), v.c_str(), g.c_str(), "--batch_size=4", "--workers=2",
+          "--drain_seconds=0", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
 class GatewayE2E : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -210,6 +247,25 @@ class GatewayE2E : public ::testing::Test {
     gw->service = std::make_unique<gateway::GatewayServiceImpl>(gw->store.get(), gw->engine.get(), go);
     gw->server = StartServer({{gw->service.get(), v1::GatewayService::service_full_name()}});
     return gw;
+  }
+
+  // The gateway binary as a child process on a loopback port of its own (`salt` keeps two tests apart),
+  // its store in this test's folder, over `replicas` (validators at `validator_target` when given).
+  struct GatewayProcess {
+    std::string address;
+    std::function<pid_t()> start;
+  };
+  GatewayProcess GatewayBinary(const char* binary, const Replicas& replicas, int salt,
+                               const std::string& validator_target = "") {
+    GatewayProcess g;
+    g.address = absl::StrCat("127.0.0.1:", 20000 + ((getpid() + salt) % 20000));
+    std::string store_path = (dir_ / "jobs.sqlite").string();
+    std::string validators = validator_target.empty() ? replicas.ValidatorTarget() : validator_target;
+    g.start = [=, &replicas] {
+      return StartGatewayProcess(binary, g.address, store_path, replicas.ParserTarget(), validators,
+                                 replicas.aggregator->local_address());
+    };
+    return g;
   }
 
   std::filesystem::path dir_;
@@ -342,33 +398,25 @@ TEST_F(GatewayE2E, CopiedNarrativesAreFoundAcrossTheWholeJobOnce) {
     eo.job_wide_copies = job_wide;
     auto gw = StartGateway(replicas, eo);
     GatewayClient client(gw->server->local_address());
-    grpc::ClientContext context;
-    context.AddMetadata("x-gongkai-caller", "province-office");
-    v1::SubmitResponse response;
-    auto writer = client.stub()->Submit(&context, &response);
+    std::vector<v1::Document> documents;
     for (int parity : {0, 1}) {
       for (size_t i = parity; i < generated.size(); i += 2) {
-        v1::SubmitRequest r;
-        r.mutable_document()->set_content(generated[i].content);
-        r.mutable_document()->mutable_metadata()->set_document_id(generated[i].file_name);
-        r.mutable_document()->mutable_metadata()->set_file_name(generated[i].file_name);
-        writer->Write(r);
+        v1::Document& d = documents.emplace_back();
+        d.set_content(generated[i].content);
+        d.mutable_metadata()->set_document_id(generated[i].file_name);
+        d.mutable_metadata()->set_file_name(generated[i].file_name);
       }
     }
-    v1::SubmitRequest end;
-    end.set_seal(true);
-    writer->Write(end);
-    writer->WritesDone();
-    EXPECT_TRUE(writer->Finish().ok());
-    EXPECT_TRUE(client.WaitDone(response.job_id(), absl::Seconds(60)));
+    std::string job = client.SubmitDocuments(documents);
+    EXPECT_TRUE(client.WaitDone(job, absl::Seconds(60)));
     std::multiset<std::pair<std::string, std::string>> found;
-    for (const v1::ReportResult& r : client.Results(response.job_id())) {
+    for (const v1::ReportResult& r : client.Results(job)) {
       for (const v1::Finding& f : r.findings()) {
         if (f.rule_id() == "batch.copied") found.insert({r.document_id(), f.args().at("other_document")});
       }
     }
-    *progress = client.Progress(response.job_id());
-    EXPECT_TRUE(client.Summary(response.job_id(), summary).ok());
+    *progress = client.Progress(job);
+    EXPECT_TRUE(client.Summary(job, summary).ok());
     // The summary (from the running aggregate, the job-wide findings fed after their reports; or, when
     // they took a report out of the sums, added up again) is what a gateway that saw nothing adds up.
     gateway::GatewayServiceOptions fresh_options;
@@ -376,7 +424,7 @@ TEST_F(GatewayE2E, CopiedNarrativesAreFoundAcrossTheWholeJobOnce) {
     gateway::GatewayServiceImpl fresh(gw->store.get(), nullptr, fresh_options);
     auto fresh_server = StartServer({{&fresh, v1::GatewayService::service_full_name()}});
     v1::Aggregate from_store;
-    EXPECT_TRUE(GatewayClient(fresh_server->local_address()).Summary(response.job_id(), &from_store).ok());
+    EXPECT_TRUE(GatewayClient(fresh_server->local_address()).Summary(job, &from_store).ok());
     EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*summary, from_store));
     return found;
   };
@@ -434,22 +482,13 @@ TEST_F(GatewayE2E, LastYearsReportIsFoundInTheCallersEarlierJobsAndInTheJob) {
     return corpus::RenderReport(cells, v1::TEMPLATE_VERSION_V2021, corpus::Layout::kTabs, agency, year);
   };
   auto submit = [&](const std::string& caller, const std::vector<std::pair<std::string, std::string>>& docs) {
-    grpc::ClientContext context;
-    context.AddMetadata("x-gongkai-caller", caller);
-    v1::SubmitResponse response;
-    auto writer = client.stub()->Submit(&context, &response);
+    std::vector<v1::Document> documents;
     for (const auto& [id, content] : docs) {
-      v1::SubmitRequest r;
-      r.mutable_document()->set_content(content);
-      r.mutable_document()->mutable_metadata()->set_document_id(id);
-      writer->Write(r);
+      v1::Document& d = documents.emplace_back();
+      d.set_content(content);
+      d.mutable_metadata()->set_document_id(id);
     }
-    v1::SubmitRequest end;
-    end.set_seal(true);
-    writer->Write(end);
-    writer->WritesDone();
-    EXPECT_TRUE(writer->Finish().ok());
-    return response.job_id();
+    return client.SubmitDocuments(documents, caller);
   };
   // 2023: organs 甲 and 乙, filed by the province office.
   std::string last_year = submit("province-office", {{"甲-2023", text("甲县人民政府", 2023, false)},
@@ -558,40 +597,26 @@ TEST_F(GatewayE2E, AHungReplicaMeetsTheDeadlineAndTheBatchIsRetriedElsewhere) {
   EXPECT_GT(slow.calls.load(), 0);  // the hung replica was called, timed out, and the work went elsewhere
 }
 
+// Whether the gateway behind `client` answers within ten seconds.
+bool GatewayAnswers(GatewayClient& client) {
+  for (int i = 0; i < 200; ++i) {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+    v1::ListJobsResponse l;
+    if (client.stub()->List(&c, {}, &l).ok()) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return false;
+}
+
 TEST_F(GatewayE2E, AGatewayKilledMidJobAndRestartedCountsEveryReportOnce) {
   const char* binary = std::getenv("GONGKAI_GATEWAY_BINARY");
   if (binary == nullptr) GTEST_SKIP() << "GONGKAI_GATEWAY_BINARY is not set (ctest sets it)";
   Replicas replicas;
-  int port = 20000 + (getpid() % 20000);
-  std::string address = absl::StrCat("127.0.0.1:", port);
-  std::string store_path = (dir_ / "jobs.sqlite").string();
-  auto start_gateway = [&]() {
-    pid_t pid = fork();
-    if (pid == 0) {
-      std::string a = absl::StrCat("--address=", address), s = absl::StrCat("--store=", store_path),
-                  p = absl::StrCat("--parser=", replicas.ParserTarget()), v = absl::StrCat("--validator=", replicas.ValidatorTarget()),
-                  g = absl::StrCat("--aggregator=", replicas.aggregator->local_address());
-      execl(binary, binary, a.c_str(), s.c_str(), p.c_str(), v.c_str(), g.c_str(), "--batch_size=4", "--workers=2",
-            "--drain_seconds=0", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    return pid;
-  };
-  pid_t gateway = start_gateway();
-  GatewayClient client(address);
-  auto channel_ready = [&]() {
-    for (int i = 0; i < 200; ++i) {
-      if (client.Progress("none").job_id().empty()) {
-        grpc::ClientContext c;
-        c.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
-        v1::ListJobsResponse l;
-        if (client.stub()->List(&c, {}, &l).ok()) return true;
-      }
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
-  };
-  ASSERT_TRUE(channel_ready());
+  GatewayProcess process = GatewayBinary(binary, replicas, 0);
+  pid_t gateway = process.start();
+  GatewayClient client(process.address);
+  ASSERT_TRUE(GatewayAnswers(client));
   std::string job = client.Submit(0, 600, false, true);
   absl::Time until = absl::Now() + absl::Seconds(30);
   while (client.Progress(job).validated() < 60 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(5));
@@ -599,10 +624,95 @@ TEST_F(GatewayE2E, AGatewayKilledMidJobAndRestartedCountsEveryReportOnce) {
   kill(gateway, SIGKILL);  // no drain, no goodbye: work in progress is left claimed in the store
   waitpid(gateway, nullptr, 0);
   EXPECT_LT(before, 600);
-  gateway = start_gateway();
-  ASSERT_TRUE(channel_ready());
+  gateway = process.start();
+  ASSERT_TRUE(GatewayAnswers(client));
   ASSERT_TRUE(client.WaitDone(job, absl::Seconds(120)));
   ExpectEveryReportOnce(client.Results(job), 600, false);
+  kill(gateway, SIGTERM);
+  waitpid(gateway, nullptr, 0);
+}
+
+// A validator in front of a real one whose PairNarratives, while `slow` is set, waits before it answers:
+// a job stays in its job-wide checks long enough for its gateway to be killed there.
+class SlowPairingValidator final : public v1::ValidatorService::Service {
+ public:
+  explicit SlowPairingValidator(const std::string& target)
+      : stub_(v1::ValidatorService::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()))) {}
+  grpc::Status Validate(grpc::ServerContext*, const v1::ValidateRequest* request, v1::ValidateResponse* out) override {
+    grpc::ClientContext context;
+    return stub_->Validate(&context, *request, out);
+  }
+  grpc::Status ValidateBatch(grpc::ServerContext*, const v1::ValidateBatchRequest* request,
+                             v1::ValidateBatchResponse* out) override {
+    grpc::ClientContext context;
+    return stub_->ValidateBatch(&context, *request, out);
+  }
+  grpc::Status ListRules(grpc::ServerContext*, const v1::ListRulesRequest* request, v1::ListRulesResponse* out) override {
+    grpc::ClientContext context;
+    return stub_->ListRules(&context, *request, out);
+  }
+  grpc::Status PairNarratives(grpc::ServerContext* context, grpc::ServerReader<v1::NarrativeSignatures>* reader,
+                              v1::NarrativePairs* out) override {
+    ++pairings;
+    std::vector<v1::NarrativeSignatures> chunks(1);
+    while (reader->Read(&chunks.back())) chunks.emplace_back();
+    chunks.pop_back();
+    while (slow && !context->IsCancelled()) absl::SleepFor(absl::Milliseconds(10));
+    grpc::ClientContext forward;
+    auto writer = stub_->PairNarratives(&forward, out);
+    for (const auto& chunk : chunks) writer->Write(chunk);
+    writer->WritesDone();
+    return writer->Finish();
+  }
+  std::atomic<bool> slow{true};
+  std::atomic<int> pairings{0};
+
+ private:
+  std::unique_ptr<v1::ValidatorService::Stub> stub_;
+};
+
+// Killed in the middle of a job's job-wide checks and restarted, the gateway runs them again and every
+// finding is in the results once.
+TEST_F(GatewayE2E, AGatewayKilledDuringTheJobWideChecksAppendsTheirFindingsOnce) {
+  const char* binary = std::getenv("GONGKAI_GATEWAY_BINARY");
+  if (binary == nullptr) GTEST_SKIP() << "GONGKAI_GATEWAY_BINARY is not set (ctest sets it)";
+  Replicas replicas;
+  SlowPairingValidator slow(replicas.validators[0]->local_address());
+  auto slow_server = StartServer({{&slow, v1::ValidatorService::service_full_name()}});
+  GatewayProcess process = GatewayBinary(binary, replicas, 7919, slow_server->local_address());
+  pid_t gateway = process.start();
+  GatewayClient client(process.address);
+  ASSERT_TRUE(GatewayAnswers(client));
+  // 120 organs filing the renderer's one narrative: each call of four finds its own copies, the job-wide
+  // pass up to eight more a report.
+  std::string job = client.Submit(0, 120, false, true);
+  absl::Time until = absl::Now() + absl::Seconds(60);
+  while (!(client.Progress(job).state() == "checking" && slow.pairings > 0) && absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_EQ(client.Progress(job).state(), "checking");
+  kill(gateway, SIGKILL);
+  waitpid(gateway, nullptr, 0);
+  slow.slow = false;
+  gateway = process.start();
+  ASSERT_TRUE(GatewayAnswers(client));
+  ASSERT_TRUE(client.WaitDone(job, absl::Seconds(60)));
+  EXPECT_GE(slow.pairings.load(), 2);  // the checks ran again after the restart
+  std::vector<v1::ReportResult> results = client.Results(job);
+  ExpectEveryReportOnce(results, 120, false);
+  int64_t copied = 0;
+  int most = 0;
+  for (const v1::ReportResult& r : results) {
+    std::map<std::string, int> others;
+    for (const v1::Finding& f : r.findings()) {
+      if (f.rule_id() == "batch.copied") ++others[f.args().at("other_document")];
+    }
+    for (const auto& [other, n] : others) EXPECT_EQ(n, 1) << r.document_id() << " names " << other << " " << n << " times";
+    copied += static_cast<int64_t>(others.size());
+    most = std::max(most, static_cast<int>(others.size()));
+  }
+  EXPECT_GT(most, 3);  // more than a call of four can find: the job-wide pass's findings are there
+  EXPECT_EQ(client.Progress(job).rule_counts().at("batch.copied"), copied);
   kill(gateway, SIGTERM);
   waitpid(gateway, nullptr, 0);
 }
