@@ -97,6 +97,44 @@ Placement PlaceReport(const v1::AnnualReport& report, const RegionTable& regions
   return p;
 }
 
+namespace {
+
+// A report's class as its failed findings make it: with an ERROR (and which rules gave one), with
+// warnings only, or clean. AddReport and AmendReport count reports by it.
+struct ReportClass {
+  bool error = false, warning = false;
+  std::vector<std::string> error_rules;  // each once, in the order met
+
+  // Folds `findings` in; each failed one also counts in `node`'s rule counts when `node` is not null.
+  void Fold(const google::protobuf::RepeatedPtrField<v1::Finding>& findings, v1::NodeAggregate* node) {
+    for (const v1::Finding& f : findings) {
+      if (f.outcome() != v1::OUTCOME_FAILED) continue;
+      if (node != nullptr) (*node->mutable_rule_counts())[f.rule_id()] += 1;
+      if (f.severity() == v1::SEVERITY_ERROR) {
+        error = true;
+        if (std::find(error_rules.begin(), error_rules.end(), f.rule_id()) == error_rules.end()) {
+          error_rules.push_back(f.rule_id());
+        }
+      } else if (f.severity() == v1::SEVERITY_WARNING) {
+        warning = true;
+      }
+    }
+  }
+
+  // Adds `delta` to `node`'s count of reports of this class.
+  void Count(v1::NodeAggregate* node, int64_t delta) const {
+    if (error) {
+      node->set_reports_with_errors(node->reports_with_errors() + delta);
+    } else if (warning) {
+      node->set_reports_with_warnings(node->reports_with_warnings() + delta);
+    } else {
+      node->set_reports_clean(node->reports_clean() + delta);
+    }
+  }
+};
+
+}  // namespace
+
 void AddReport(const v1::CheckedReport& checked, v1::Aggregate* aggregate, const RegionTable& regions) {
   const v1::AnnualReport& r = checked.report();
   Placement place = PlaceReport(r, regions);
@@ -105,27 +143,11 @@ void AddReport(const v1::CheckedReport& checked, v1::Aggregate* aggregate, const
   std::string version(VersionName(r.version()));
   (*node.mutable_versions())[version] += 1;
   if (!place.level.empty()) (*node.mutable_levels())[place.level] += 1;
-  bool error = false, warning = false;
-  std::vector<std::string> error_rules;
-  for (const v1::Finding& f : checked.findings()) {
-    if (f.outcome() != v1::OUTCOME_FAILED) continue;
-    (*node.mutable_rule_counts())[f.rule_id()] += 1;
-    if (f.severity() == v1::SEVERITY_ERROR) {
-      error = true;
-      if (std::find(error_rules.begin(), error_rules.end(), f.rule_id()) == error_rules.end()) {
-        error_rules.push_back(f.rule_id());
-      }
-    } else if (f.severity() == v1::SEVERITY_WARNING) {
-      warning = true;
-    }
-  }
-  if (error) {
-    node.set_reports_with_errors(node.reports_with_errors() + 1);
-  } else if (warning) {
-    node.set_reports_with_warnings(node.reports_with_warnings() + 1);
-  } else {
-    node.set_reports_clean(node.reports_clean() + 1);
-  }
+  ReportClass cls;
+  cls.Fold(checked.findings(), &node);
+  cls.Count(&node, +1);
+  const bool error = cls.error;
+  const std::vector<std::string>& error_rules = cls.error_rules;
   (*aggregate->mutable_filings())[absl::StrCat(place.region, "|", r.agency(), "|", r.report_year())] += 1;
   bool summable = r.version() == v1::TEMPLATE_VERSION_V2021 || r.version() == v1::TEMPLATE_VERSION_V2019;
   if (error && !aggregate->options().include_reports_with_errors()) {
@@ -147,61 +169,27 @@ void AddReport(const v1::CheckedReport& checked, v1::Aggregate* aggregate, const
 }
 
 absl::Status AmendReport(const v1::CheckedReport& checked, v1::Aggregate* aggregate, const RegionTable& regions) {
-  // The report's class (error, warning, clean) and error rules before and after.
-  auto classify = [](const auto& findings, bool* error, bool* warning, std::vector<std::string>* error_rules) {
-    for (const v1::Finding& f : findings) {
-      if (f.outcome() != v1::OUTCOME_FAILED) continue;
-      if (f.severity() == v1::SEVERITY_ERROR) {
-        *error = true;
-        if (std::find(error_rules->begin(), error_rules->end(), f.rule_id()) == error_rules->end()) {
-          error_rules->push_back(f.rule_id());
-        }
-      } else if (f.severity() == v1::SEVERITY_WARNING) {
-        *warning = true;
-      }
-    }
-  };
-  bool old_error = false, old_warning = false, new_error = false, new_warning = false;
-  std::vector<std::string> old_rules, new_rules;
-  classify(checked.findings(), &old_error, &old_warning, &old_rules);
-  new_rules = old_rules;
-  new_error = old_error;
-  new_warning = old_warning;
-  classify(checked.added_findings(), &new_error, &new_warning, &new_rules);
-  const bool excluded_before = old_error && !aggregate->options().include_reports_with_errors();
-  const bool excluded_after = new_error && !aggregate->options().include_reports_with_errors();
+  ReportClass before;
+  before.Fold(checked.findings(), nullptr);
+  ReportClass after = before;
+  after.Fold(checked.added_findings(), nullptr);
+  const bool with_errors = aggregate->options().include_reports_with_errors();
+  const bool excluded_before = before.error && !with_errors, excluded_after = after.error && !with_errors;
   const v1::AnnualReport& r = checked.report();
   const bool summable = r.version() == v1::TEMPLATE_VERSION_V2021 || r.version() == v1::TEMPLATE_VERSION_V2019;
   if (excluded_after && !excluded_before && summable) {
     return absl::FailedPreconditionError(
         "a finding added later takes the report out of the sums; add the reports up again");
   }
-  Placement place = PlaceReport(r, regions);
-  v1::NodeAggregate& node = (*aggregate->mutable_nodes())[place.region];
-  for (const v1::Finding& f : checked.added_findings()) {
-    if (f.outcome() == v1::OUTCOME_FAILED) (*node.mutable_rule_counts())[f.rule_id()] += 1;
-  }
-  auto class_count = [&](bool error, bool warning) -> int64_t {
-    return error ? node.reports_with_errors() : warning ? node.reports_with_warnings() : node.reports_clean();
-  };
-  auto set_class_count = [&](bool error, bool warning, int64_t v) {
-    if (error) {
-      node.set_reports_with_errors(v);
-    } else if (warning) {
-      node.set_reports_with_warnings(v);
-    } else {
-      node.set_reports_clean(v);
-    }
-  };
-  bool old_w = old_warning && !old_error, new_w = new_warning && !new_error;
-  if (old_error != new_error || old_w != new_w) {
-    set_class_count(old_error, old_w, class_count(old_error, old_w) - 1);
-    set_class_count(new_error, new_w, class_count(new_error, new_w) + 1);
-  }
+  v1::NodeAggregate& node = (*aggregate->mutable_nodes())[PlaceReport(r, regions).region];
+  ReportClass().Fold(checked.added_findings(), &node);  // rule counts only
+  before.Count(&node, -1);
+  after.Count(&node, +1);
   if (excluded_after) {
     if (!excluded_before) node.set_reports_excluded(node.reports_excluded() + 1);
-    for (const std::string& rule : new_rules) {
-      if (!excluded_before || std::find(old_rules.begin(), old_rules.end(), rule) == old_rules.end()) {
+    for (const std::string& rule : after.error_rules) {
+      if (!excluded_before || std::find(before.error_rules.begin(), before.error_rules.end(), rule) ==
+                                  before.error_rules.end()) {
         (*node.mutable_excluded_by_rule())[rule] += 1;
       }
     }
