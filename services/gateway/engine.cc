@@ -184,12 +184,9 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
   }
   v1::ValidateBatchResponse checked;
   if (!validated.empty()) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
-    grpc::Status status = (*validate_batch_)(&context, validate_request, &checked);
-    if (!status.ok() || checked.results_size() != static_cast<int>(validated.size())) {
-      *reason = absl::StrCat("validator replicas: ", status.ok() ? "wrong number of results" : status.error_message(),
-                             " (", static_cast<int>(status.error_code()), ")");
+    absl::Status status = ValidateBatch(validate_request, &checked);
+    if (!status.ok()) {
+      *reason = std::string(status.message());
       return false;
     }
   }
@@ -385,6 +382,18 @@ absl::Status Engine::JobWideCopies(const std::string& job, const v1::ListRulesRe
   return absl::OkStatus();
 }
 
+absl::Status Engine::ValidateBatch(const wire::ValidateBatchRequest& request, v1::ValidateBatchResponse* response) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+  grpc::Status status = (*validate_batch_)(&context, request, response);
+  if (!status.ok() || response->results_size() != request.reports_size()) {
+    return absl::UnavailableError(absl::StrCat("validator replicas: ",
+                                               status.ok() ? "wrong number of results" : status.error_message(), " (",
+                                               static_cast<int>(status.error_code()), ")"));
+  }
+  return absl::OkStatus();
+}
+
 v1::RuleConfig Engine::OnlyRules(const v1::ListRulesResponse& rules, absl::string_view name,
                                  const std::function<bool(absl::string_view)>& keep, bool* any) {
   v1::RuleConfig config;
@@ -444,55 +453,48 @@ absl::Status Engine::JobWideHistory(const std::string& job, const v1::ListRulesR
   for (const auto& [seq, f] : chosen) {
     if (!found_in_call.count(seq)) todo.push_back(f);
   }
-  // A batch of reports per call, each with its own last year's report.
+  // A batch of reports per call, each with its own last year's report; the findings of todo[i] go to
+  // answers[i], gathered in todo's order.
   const size_t per_call = static_cast<size_t>(std::max(1, options_.batch_size));
-  size_t calls = (todo.size() + per_call - 1) / per_call;
-  std::vector<std::vector<std::vector<v1::Finding>>> answers(calls);
-  GONGKAI_RETURN_IF_ERROR(InParallel(calls, [&](size_t c) -> absl::Status {
+  std::vector<std::vector<v1::Finding>> answers(todo.size());
+  GONGKAI_RETURN_IF_ERROR(InParallel((todo.size() + per_call - 1) / per_call, [&](size_t c) -> absl::Status {
+    std::vector<size_t> sent;  // index into todo of each report sent
+    std::vector<int64_t> now_seqs;
+    for (size_t i = c * per_call; i < std::min(todo.size(), (c + 1) * per_call); ++i) now_seqs.push_back(todo[i].seq);
+    absl::StatusOr<std::map<int64_t, wire::ReportResult>> now = store_->StoredResults(job, now_seqs);
+    if (!now.ok()) return now.status();
     wire::ValidateBatchRequest request;
     *request.mutable_rules() = only_history;
-    std::vector<size_t> sent;  // index into todo of each report sent
     for (size_t i = c * per_call; i < std::min(todo.size(), (c + 1) * per_call); ++i) {
-      absl::StatusOr<std::map<int64_t, wire::ReportResult>> now = store_->StoredResults(job, {todo[i].seq});
-      if (!now.ok()) return now.status();
+      auto report = now->find(todo[i].seq);
       absl::StatusOr<std::map<int64_t, wire::ReportResult>> then =
           store_->StoredResults(todo[i].previous_job, {todo[i].previous_seq});
       if (!then.ok()) return then.status();
-      if (now->empty() || then->empty() || now->begin()->second.report().empty() ||
+      if (report == now->end() || report->second.report().empty() || then->empty() ||
           then->begin()->second.report().empty()) {
-        continue;
+        continue;  // unreadable, or not a report
       }
       wire::ValidateRequest* r = request.add_reports();
-      r->mutable_report()->swap(*now->begin()->second.mutable_report());
+      r->mutable_report()->swap(*report->second.mutable_report());
       r->mutable_previous()->swap(*then->begin()->second.mutable_report());
       sent.push_back(i);
     }
     if (sent.empty()) return absl::OkStatus();
     v1::ValidateBatchResponse answer;
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
-    grpc::Status status = (*validate_batch_)(&context, request, &answer);
-    if (!status.ok() || answer.results_size() != static_cast<int>(sent.size())) {
-      return absl::UnavailableError(
-          absl::StrCat("validator replicas: ", status.ok() ? "wrong number of results" : status.error_message()));
-    }
-    answers[c].resize(std::min(todo.size(), (c + 1) * per_call) - c * per_call);
+    GONGKAI_RETURN_IF_ERROR(ValidateBatch(request, &answer));
     for (size_t k = 0; k < sent.size(); ++k) {
-      std::vector<v1::Finding>& out = answers[c][sent[k] - c * per_call];
       for (v1::Finding& f : *answer.mutable_results(static_cast<int>(k))->mutable_findings()) {
-        if (absl::StartsWith(f.rule_id(), "history.")) out.push_back(std::move(f));
+        if (absl::StartsWith(f.rule_id(), "history.")) answers[sent[k]].push_back(std::move(f));
       }
     }
     return absl::OkStatus();
   }));
   int64_t with_findings = 0;
-  for (size_t c = 0; c < calls; ++c) {
-    for (size_t k = 0; k < answers[c].size(); ++k) {
-      if (answers[c][k].empty()) continue;
-      ++with_findings;
-      std::vector<v1::Finding>& out = (*found)[todo[c * per_call + k].seq];
-      for (v1::Finding& f : answers[c][k]) out.push_back(std::move(f));
-    }
+  for (size_t i = 0; i < todo.size(); ++i) {
+    if (answers[i].empty()) continue;
+    ++with_findings;
+    std::vector<v1::Finding>& out = (*found)[todo[i].seq];
+    for (v1::Finding& f : answers[i]) out.push_back(std::move(f));
   }
   Log(LogSeverity::kInfo, "job-wide history",
       {{"job", job}, {"with_last_year", absl::StrCat(chosen.size())}, {"found_in_call", absl::StrCat(found_in_call.size())},
@@ -512,13 +514,7 @@ absl::Status Engine::ConfirmCopied(const std::string& job, std::pair<int64_t, in
   *request.mutable_rules() = only_copied;
   for (auto& [seq, result] : *stored) request.add_reports()->mutable_report()->swap(*result.mutable_report());
   v1::ValidateBatchResponse answer;
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
-  grpc::Status status = (*validate_batch_)(&context, request, &answer);
-  if (!status.ok() || answer.results_size() != 2) {
-    return absl::UnavailableError(
-        absl::StrCat("validator replicas: ", status.ok() ? "wrong number of results" : status.error_message()));
-  }
+  GONGKAI_RETURN_IF_ERROR(ValidateBatch(request, &answer));
   for (int k = 0; k < 2; ++k) {
     for (v1::Finding& f : *answer.mutable_results(k)->mutable_findings()) {
       if (f.rule_id() == kCopiedRule && f.outcome() == v1::OUTCOME_FAILED) (*found)[k].push_back(std::move(f));

@@ -108,6 +108,9 @@ class Engine {
   // `*any` says whether any rule was kept.
   static gongkai::v1::RuleConfig OnlyRules(const gongkai::v1::ListRulesResponse& rules, absl::string_view name,
                                            const std::function<bool(absl::string_view)>& keep, bool* any);
+  // One ValidateBatch call to the validator replicas, with the call deadline. Unavailable (and why) when it
+  // failed or answered a different number of results.
+  absl::Status ValidateBatch(const wire::ValidateBatchRequest& request, gongkai::v1::ValidateBatchResponse* response);
   // fn(0) … fn(n − 1) on up to `workers` threads; the first error (or Aborted when the engine stops).
   absl::Status InParallel(size_t n, const std::function<absl::Status(size_t)>& fn);
   // One candidate pair (seqs of `job`) validated together under `only_copied`: the failed batch.copied
