@@ -538,13 +538,7 @@ class SqliteStore : public JobStore {
       if (written != nullptr) (*written)[i] = now;
       jobs.insert(item.job_id);
     }
-    Stmt c(&statements_, "INSERT INTO rule_counts(job, rule, count) VALUES(?, ?, ?) "
-                "ON CONFLICT(job, rule) DO UPDATE SET count = count + excluded.count");
-    for (const auto& [key, n] : counts) {
-      sqlite3_reset(c.get());
-      c.Bind(1, key.first).Bind(2, key.second).Bind(3, n);
-      c.Step();
-    }
+    for (const auto& [key, n] : counts) AddRuleCount(key.first, key.second, n);
     CountFinished(finished);
     for (const std::string& job : jobs) MaybeFinish(job);
     return absl::OkStatus();
@@ -632,13 +626,12 @@ class SqliteStore : public JobStore {
         if (fetch.Step() == SQLITE_ROW) blobs[i] = fetch.Blob(0);
       }
     }
-    // Unpacked outside the lock.
+    // Unpacked outside the lock; an unreadable one is as good as none.
     std::vector<std::string> reports(identities.size());
     for (size_t i = 0; i < blobs.size(); ++i) {
       if (blobs[i].empty()) continue;
-      absl::StatusOr<std::string> serialized = UnpackBlob(blobs[i]);
-      wire::ReportResult result;
-      if (serialized.ok() && result.ParseFromString(*serialized)) reports[i].swap(*result.mutable_report());
+      absl::StatusOr<wire::ReportResult> result = ReadResultBlob(blobs[i], job_id, 0);
+      if (result.ok()) reports[i].swap(*result->mutable_report());
     }
     return reports;
   }
@@ -649,7 +642,13 @@ class SqliteStore : public JobStore {
     Stmt s(&statements_, "SELECT result FROM documents WHERE job = ? AND seq = ? AND status = 'done'");
     s.Bind(1, job_id).Bind(2, seq);
     if (s.Step() != SQLITE_ROW) return absl::NotFoundError(absl::StrCat("no result ", seq, " in job ", job_id));
-    absl::StatusOr<std::string> serialized = UnpackBlob(s.Blob(0));
+    return ReadResultBlob(s.Blob(0), job_id, seq);
+  }
+
+  // A stored result's blob read back (its report left serialised); DataLoss when it cannot be.
+  static absl::StatusOr<wire::ReportResult> ReadResultBlob(const std::string& blob, absl::string_view job_id,
+                                                           int64_t seq) {
+    absl::StatusOr<std::string> serialized = UnpackBlob(blob);
     wire::ReportResult result;
     if (!serialized.ok() || !result.ParseFromString(*serialized)) {
       return absl::DataLossError(absl::StrCat("the stored result ", seq, " of job ", job_id, " cannot be read"));
@@ -704,12 +703,8 @@ class SqliteStore : public JobStore {
       u.BindBlob(1, row.blob).Bind(2, row.max_severity).Bind(3, row.rules).Bind(4, job_id).Bind(5, seq);
       if (u.Step() != SQLITE_DONE) return fail(Error("store job-wide findings"));
     }
-    Stmt c(&statements_, "INSERT INTO rule_counts(job, rule, count) VALUES(?, ?, ?) "
-                         "ON CONFLICT(job, rule) DO UPDATE SET count = count + excluded.count");
     for (const auto& [rule, n] : counts) {
-      sqlite3_reset(c.get());
-      c.Bind(1, job_id).Bind(2, rule).Bind(3, n);
-      if (c.Step() != SQLITE_DONE) return fail(Error("count job-wide findings"));
+      if (!AddRuleCount(job_id, rule, n)) return fail(Error("count job-wide findings"));
     }
     Stmt done(&statements_, "UPDATE jobs SET state = 'done' WHERE id = ? AND state = 'checking'");
     done.Bind(1, job_id);
@@ -810,6 +805,15 @@ class SqliteStore : public JobStore {
   }
 
  private:
+  // Adds `n` failed findings of `rule` to the job's counts (inside the caller's transaction). False when the
+  // statement failed.
+  bool AddRuleCount(absl::string_view job_id, absl::string_view rule, int64_t n) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    Stmt c(&statements_, "INSERT INTO rule_counts(job, rule, count) VALUES(?, ?, ?) "
+                         "ON CONFLICT(job, rule) DO UPDATE SET count = count + excluded.count");
+    c.Bind(1, job_id).Bind(2, rule).Bind(3, n);
+    return c.Step() == SQLITE_DONE;
+  }
+
   // Adds newly finished documents to their jobs' progress counters (inside the caller's transaction).
   void CountFinished(const std::map<std::string, std::pair<int64_t, int64_t>>& done_failed_by_job) {
     Stmt u(&statements_, "UPDATE jobs SET done_count = done_count + ?, failed_count = failed_count + ? WHERE id = ?");
