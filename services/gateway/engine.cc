@@ -62,6 +62,9 @@ absl::Status Engine::Start() {
 
 void Engine::Stop() {
   if (!running_.exchange(false)) return;
+  // Idle threads wait on the store's signals: wake them to see that the engine stops.
+  store_->signals().work.Notify();
+  store_->signals().jobs.Notify();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }
@@ -89,6 +92,7 @@ void Engine::Work(int worker) {
     if (!next.empty()) {
       items.swap(next);
     } else {
+      int64_t seen = store_->signals().work.Count();  // read before looking, so that no new work is missed
       absl::StatusOr<std::vector<WorkItem>> claimed = store_->Claim(options_.batch_size);
       if (!claimed.ok()) {
         Log(LogSeverity::kError, "claiming work failed", {{"error", std::string(claimed.status().message())}});
@@ -96,7 +100,7 @@ void Engine::Work(int worker) {
         continue;
       }
       if (claimed->empty()) {
-        absl::SleepFor(options_.idle_poll);
+        store_->signals().work.Await(seen, options_.idle_poll);
         continue;
       }
       items = std::move(*claimed);
@@ -244,10 +248,11 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
 void Engine::CheckJobs() {
   absl::Duration backoff = options_.backoff_initial;
   while (running_) {
+    int64_t seen = store_->signals().jobs.Count();
     absl::StatusOr<std::string> job = store_->NextToCheck();
     if (!job.ok() || job->empty()) {
       if (!job.ok()) Log(LogSeverity::kError, "finding a job to check failed", {{"error", std::string(job.status().message())}});
-      absl::SleepFor(options_.idle_poll);
+      store_->signals().jobs.Await(seen, options_.idle_poll);
       continue;
     }
     absl::Status checked = CheckJob(*job);

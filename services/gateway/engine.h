@@ -39,7 +39,10 @@ struct EngineOptions {
   int max_attempts = 6;          // a document fails (with the reason) after this many tries
   absl::Duration backoff_initial = absl::Milliseconds(100);
   absl::Duration backoff_max = absl::Seconds(5);
-  absl::Duration idle_poll = absl::Milliseconds(20);
+  // Idle threads wake when the store signals new work or a job's new state (store.h); they also look
+  // this often for what no signal announces: another gateway's work on a shared store, documents
+  // released for a retry.
+  absl::Duration idle_poll = absl::Seconds(1);
   // Job-wide checks: once a sealed job's last document is done, batch.copied runs across all its batches
   // (the validator pairs the narrative signatures it answered, then each candidate pair from two different
   // calls is validated together). Off: batch.copied reaches only as far as one call's batch.

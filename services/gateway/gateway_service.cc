@@ -111,6 +111,7 @@ grpc::Status GatewayServiceImpl::Watch(grpc::ServerContext* context, const v1::J
   absl::StatusOr<std::string> caller = options_.authenticate(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   while (!context->IsCancelled()) {
+    int64_t seen = store_->signals().jobs.Count();  // read before looking, so that no change is missed
     absl::StatusOr<v1::JobProgress> progress = store_->Progress(*caller, request->job_id());
     if (!progress.ok()) return ToGrpcStatus(progress.status());
     if (progress->state() == "running" || progress->state() == "checking") {
@@ -118,7 +119,8 @@ grpc::Status GatewayServiceImpl::Watch(grpc::ServerContext* context, const v1::J
     }
     if (!writer->Write(*progress)) break;
     if (progress->state() == "done" || progress->state() == "cancelled") break;
-    absl::SleepFor(options_.watch_interval);
+    // The next progress after the interval, or at once when a job changes state (the end is never late).
+    store_->signals().jobs.Await(seen, options_.watch_interval);
   }
   return grpc::Status::OK;
 }

@@ -21,7 +21,7 @@ namespace gongkai::gateway {
 struct GatewayServiceOptions {
   std::string aggregator_target;
   std::shared_ptr<grpc::ChannelCredentials> credentials;  // to the aggregator; null: plaintext
-  absl::Duration watch_interval = absl::Milliseconds(500);
+  absl::Duration watch_interval = absl::Milliseconds(500);  // Watch's progress this often, and at each job state change
   absl::Duration summary_deadline = absl::Minutes(10);
   int max_page_size = 1000;
   // Who is calling (callers.h). The default trusts the x-gongkai-caller header: for local use only.

@@ -1,6 +1,7 @@
 // The SQLite job store.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -259,6 +260,7 @@ class SqliteStore : public JobStore {
         }
       }
     }
+    bool any_added = std::find(added->begin(), added->end(), true) != added->end();
     {
       Stmt update(&statements_, "UPDATE jobs SET next_seq = ?, state = CASE WHEN state = 'open' THEN 'running' ELSE state END, "
                        "started_ms = COALESCE(started_ms, ?) WHERE id = ?");
@@ -268,7 +270,9 @@ class SqliteStore : public JobStore {
         return Error("number the documents");
       }
     }
-    return Run("COMMIT").ok() ? absl::OkStatus() : Error("commit");
+    if (!Run("COMMIT").ok()) return Error("commit");
+    if (any_added) signals_.work.Notify();
+    return absl::OkStatus();
   }
 
   absl::Status SetFlag(absl::string_view caller, absl::string_view job_id, const char* sql) {
@@ -293,6 +297,7 @@ class SqliteStore : public JobStore {
     Stmt drop(&statements_, "UPDATE documents SET status = 'cancelled', document = NULL WHERE job = ? AND status IN ('pending', 'working')");
     drop.Bind(1, job_id);
     drop.Step();
+    signals_.jobs.Notify();
     return absl::OkStatus();
   }
 
@@ -302,9 +307,13 @@ class SqliteStore : public JobStore {
                 "(SELECT 1 FROM documents WHERE job = ? AND status IN ('pending', 'working'))");
     s.Bind(1, job_id).Bind(2, job_id);
     s.Step();
+    bool changed = sqlite3_changes(db_) > 0;
     Stmt e(&statements_, "UPDATE jobs SET state = 'done' WHERE id = ? AND sealed = 1 AND state = 'open'");
     e.Bind(1, job_id);
     e.Step();
+    // Raised inside the transaction: a waiter's next look at the store waits for this one's lock, so it
+    // sees the change committed (or, rolled back, none).
+    if (changed || sqlite3_changes(db_) > 0) signals_.jobs.Notify();
   }
 
   absl::StatusOr<std::vector<WorkItem>> Claim(int limit) override {
@@ -548,7 +557,9 @@ class SqliteStore : public JobStore {
     absl::MutexLock lock(&mu_);
     Stmt s(&statements_, "UPDATE documents SET status = 'pending' WHERE status = 'working'");
     if (s.Step() != SQLITE_DONE) return Error("recover");
-    return sqlite3_changes(db_);
+    int64_t recovered = sqlite3_changes(db_);
+    if (recovered > 0) signals_.work.Notify();
+    return recovered;
   }
 
   absl::StatusOr<std::string> NextToCheck() override {
@@ -710,6 +721,7 @@ class SqliteStore : public JobStore {
     done.Bind(1, job_id);
     if (done.Step() != SQLITE_DONE) return fail(Error("finish a job"));
     if (!Run("COMMIT").ok()) return Error("commit");
+    signals_.jobs.Notify();
     return true;
   }
 

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <thread>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -35,6 +36,59 @@ v1::Document Doc(const std::string& id) {
   d.set_content("report " + id);
   d.mutable_metadata()->set_document_id(id);
   return d;
+}
+
+// The signals the gateway's idle threads wait on are raised by the changes they wait for, and only by them.
+TEST_F(SqliteStoreTest, SignalsNewWorkAndEveryJobStateChange) {
+  auto store = *OpenSqliteStore(Path());
+  ChangeSignal& work = store->signals().work;
+  ChangeSignal& jobs = store->signals().jobs;
+  std::string job = *store->CreateJob("me");
+  int64_t w = work.Count(), j = jobs.Count();
+  std::vector<bool> added;
+  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b")}, &added).ok());
+  EXPECT_GT(work.Count(), w);
+  EXPECT_TRUE(work.Await(w, absl::ZeroDuration()));
+  // Nothing new: no signal.
+  w = work.Count();
+  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a")}, &added).ok());
+  EXPECT_EQ(work.Count(), w);
+  EXPECT_FALSE(work.Await(w, absl::Milliseconds(1)));
+  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::vector<WorkItem> items = *store->Claim(10);
+  ASSERT_EQ(items.size(), 2u);
+  ASSERT_TRUE(store->Complete({{items[0], wire::ReportResult()}}).ok());
+  EXPECT_EQ(jobs.Count(), j) << "a job with work left did not change state";
+  ASSERT_TRUE(store->Complete({{items[1], wire::ReportResult()}}).ok());
+  EXPECT_GT(jobs.Count(), j) << "running → checking";
+  j = jobs.Count();
+  ASSERT_TRUE(*store->FinishChecks(job, {}));
+  EXPECT_GT(jobs.Count(), j) << "checking → done";
+  // A cancelled job, and a job that a previous process left in work.
+  std::string other = *store->CreateJob("me");
+  ASSERT_TRUE(store->AddDocuments("me", other, {Doc("c")}, &added).ok());
+  ASSERT_EQ(store->Claim(10)->size(), 1u);
+  w = work.Count();
+  ASSERT_EQ(*store->RecoverInterrupted(), 1);
+  EXPECT_GT(work.Count(), w);
+  j = jobs.Count();
+  ASSERT_TRUE(store->Cancel("me", other).ok());
+  EXPECT_GT(jobs.Count(), j);
+}
+
+// A waiter wakes when another thread raises the signal, not only at its timeout.
+TEST(ChangeSignalTest, AWaiterWakesAtTheChangeNotAtItsTimeout) {
+  ChangeSignal signal;
+  int64_t seen = signal.Count();
+  std::thread raiser([&] {
+    absl::SleepFor(absl::Milliseconds(10));
+    signal.Notify();
+  });
+  // An hour's timeout: only the raised signal can end this wait (the test's own time limit would fail it).
+  EXPECT_TRUE(signal.Await(seen, absl::Hours(1)));
+  raiser.join();
+  EXPECT_EQ(signal.Count(), seen + 1);
+  EXPECT_FALSE(signal.Await(signal.Count(), absl::Milliseconds(1)));
 }
 
 TEST_F(SqliteStoreTest, ProgressCountsEveryDocumentOnceWhateverHappensToIt) {

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/schema.h"
+#include "services/gateway/change_signal.h"
 #include "gongkai/v1/gateway_service.pb.h"
 #include "services/gateway/wire.pb.h"
 
@@ -134,6 +135,20 @@ class JobStore {
   // Results in document order, filtered; each with its seq through `on_result`.
   virtual absl::Status Results(absl::string_view caller, absl::string_view job_id, const ResultFilter& filter,
                                const std::function<void(int64_t seq, gongkai::v1::ReportResult)>& on_result) = 0;
+
+  // What the gateway's threads wait on instead of polling. The store raises `work` after documents become
+  // pending (added, or left in work by a previous process) and `jobs` after a job changes state (checking,
+  // done, cancelled). It may raise them for a change it then rolls back (a waiter that looks and finds
+  // nothing waits again), and never for another process's changes to a shared store: waiters still look
+  // now and then.
+  struct Signals {
+    ChangeSignal work;
+    ChangeSignal jobs;
+  };
+  Signals& signals() { return signals_; }
+
+ protected:
+  Signals signals_;
 };
 
 // A store in the SQLite database at `path` (created when absent; WAL journal).

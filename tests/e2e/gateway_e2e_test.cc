@@ -357,6 +357,41 @@ TEST_F(GatewayE2E, ABatchThroughTwoParserAndTwoValidatorReplicas) {
 // batch.copied reaches across a whole job, not only across the reports of one validator call: generated
 // reports whose narratives were copied from the report before them are submitted far apart (all even
 // indexes, then all odd ones), so that each copy and its source are validated in different calls.
+// The gateway's threads wait on the store's signals instead of polling: with every poll an hour apart, new
+// work still starts at once, a finished job still goes through its job-wide checks, and Watch still ends
+// the moment the job does. Two jobs, the second submitted after the engine has gone idle.
+TEST_F(GatewayE2E, WorkChecksAndWatchMoveOnSignalsNotPolls) {
+  Replicas replicas;
+  gateway::EngineOptions eo;
+  eo.batch_size = 8;
+  eo.idle_poll = absl::Hours(1);
+  gateway::GatewayServiceOptions go;
+  go.watch_interval = absl::Hours(1);
+  auto gw = StartGateway(replicas, eo, go);
+  GatewayClient client(gw->server->local_address());
+  for (int round = 0; round < 2; ++round) {
+    std::string job = client.Submit(0, 30, /*bad=*/false, /*seal=*/true);
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", "province-office");
+    // A bound, not a speed: a gateway that waited for its polls would take an hour.
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
+    v1::JobRequest r;
+    r.set_job_id(job);
+    auto reader = client.stub()->Watch(&context, r);
+    v1::JobProgress progress;
+    std::vector<std::string> states;
+    while (reader->Read(&progress)) states.push_back(progress.state());
+    grpc::Status status = reader->Finish();
+    ASSERT_TRUE(status.ok()) << "round " << round << ": " << status.error_message();
+    ASSERT_FALSE(states.empty());
+    EXPECT_EQ(states.back(), "done") << "round " << round;
+    // One progress at the start and one for each state change (running → checking → done), no more.
+    EXPECT_LE(states.size(), 3u) << "round " << round;
+    EXPECT_EQ(progress.validated(), 30);
+    ExpectEveryReportOnce(client.Results(job), 30, false);
+  }
+}
+
 TEST_F(GatewayE2E, CopiedNarrativesAreFoundAcrossTheWholeJobOnce) {
   corpus::CorpusOptions co;
   co.reports = 240;
