@@ -81,7 +81,9 @@ void Engine::SetOnAmending(AmendingFn fn) {
 
 std::string Engine::WaitingFor() const {
   absl::MutexLock lock(&mu_);
-  return waiting_for_;
+  if (checks_waiting_for_.empty()) return waiting_for_;
+  if (waiting_for_.empty()) return checks_waiting_for_;
+  return absl::StrCat(waiting_for_, "; ", checks_waiting_for_);
 }
 
 void Engine::Work(int worker) {
@@ -258,12 +260,14 @@ void Engine::CheckJobs() {
     absl::Status checked = CheckJob(*job);
     if (checked.ok()) {
       backoff = options_.backoff_initial;
+      absl::MutexLock lock(&mu_);
+      checks_waiting_for_.clear();
       continue;
     }
     if (!running_) break;
     {
       absl::MutexLock lock(&mu_);
-      waiting_for_ = absl::StrCat("job-wide checks: ", checked.message());
+      checks_waiting_for_ = absl::StrCat("job-wide checks: ", checked.message());
     }
     Log(LogSeverity::kWarning, "job-wide checks will be tried again", {{"job", *job}, {"reason", std::string(checked.message())}});
     absl::SleepFor(backoff);

@@ -132,7 +132,8 @@ class Engine {
   std::vector<std::thread> threads_;
   std::atomic<bool> running_{false};
   mutable absl::Mutex mu_;
-  std::string waiting_for_ ABSL_GUARDED_BY(mu_);
+  std::string waiting_for_ ABSL_GUARDED_BY(mu_);         // the workers' (the last batch's failure)
+  std::string checks_waiting_for_ ABSL_GUARDED_BY(mu_);  // the job-wide checks' (the last check's failure)
   CompletedFn on_completed_ ABSL_GUARDED_BY(mu_);
   AmendingFn on_amending_ ABSL_GUARDED_BY(mu_);
 };

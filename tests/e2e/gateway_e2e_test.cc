@@ -667,8 +667,9 @@ TEST_F(GatewayE2E, AGatewayKilledMidJobAndRestartedCountsEveryReportOnce) {
   waitpid(gateway, nullptr, 0);
 }
 
-// A validator in front of a real one whose PairNarratives, while `slow` is set, waits before it answers:
-// a job stays in its job-wide checks long enough for its gateway to be killed there.
+// A validator in front of a real one whose PairNarratives, while `slow` is set, waits before it answers (a
+// job stays in its job-wide checks long enough for its gateway to be killed there) and, while `down` is
+// set, fails as a dead replica would.
 class SlowPairingValidator final : public v1::ValidatorService::Service {
  public:
   explicit SlowPairingValidator(const std::string& target)
@@ -689,6 +690,7 @@ class SlowPairingValidator final : public v1::ValidatorService::Service {
   grpc::Status PairNarratives(grpc::ServerContext* context, grpc::ServerReader<v1::NarrativeSignatures>* reader,
                               v1::NarrativePairs* out) override {
     ++pairings;
+    if (down) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the validator is down");
     std::vector<v1::NarrativeSignatures> chunks(1);
     while (reader->Read(&chunks.back())) chunks.emplace_back();
     chunks.pop_back();
@@ -700,11 +702,84 @@ class SlowPairingValidator final : public v1::ValidatorService::Service {
     return writer->Finish();
   }
   std::atomic<bool> slow{true};
+  std::atomic<bool> down{false};  // PairNarratives answers UNAVAILABLE
   std::atomic<int> pairings{0};
 
  private:
   std::unique_ptr<v1::ValidatorService::Stub> stub_;
 };
+
+// A validator that is down when a job reaches its job-wide checks: the job waits in "checking" and Watch
+// says what it waits for; once the validator is back, the checks run, the job ends with every finding once,
+// and the next job's progress no longer carries the old reason.
+TEST_F(GatewayE2E, AJobWhoseValidatorIsDownDuringItsChecksWaitsSaysWhyAndGoesOn) {
+  Replicas replicas;
+  SlowPairingValidator validator(replicas.validators[0]->local_address());
+  validator.slow = false;
+  validator.down = true;
+  auto validator_server = StartServer({{&validator, v1::ValidatorService::service_full_name()}});
+  gateway::EngineOptions eo;
+  eo.batch_size = 4;
+  eo.validator_target = validator_server->local_address();
+  eo.backoff_initial = absl::Milliseconds(20);
+  eo.backoff_max = absl::Milliseconds(100);
+  gateway::GatewayServiceOptions go;
+  go.watch_interval = absl::Milliseconds(20);
+  auto gw = StartGateway(replicas, eo, go);
+  GatewayClient client(gw->server->local_address());
+  std::string job = client.Submit(0, 40, false, true);
+  // Watch until it says why the job waits (bounded: a job that never reached its checks fails here).
+  std::string reason;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", "province-office");
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+    v1::JobRequest r;
+    r.set_job_id(job);
+    auto reader = client.stub()->Watch(&context, r);
+    v1::JobProgress progress;
+    while (reader->Read(&progress)) {
+      if (progress.state() == "checking" && !progress.waiting_for().empty()) {
+        reason = progress.waiting_for();
+        context.TryCancel();
+        break;
+      }
+      ASSERT_NE(progress.state(), "done") << "the checks cannot have run with the validator down";
+    }
+    reader->Finish();
+  }
+  EXPECT_NE(reason.find("job-wide checks"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("down"), std::string::npos) << reason;
+  EXPECT_GE(validator.pairings.load(), 1);
+  EXPECT_FALSE(client.Results(job).empty());  // every report's own result is there while the job waits
+  validator.down = false;
+  ASSERT_TRUE(client.WaitDone(job, absl::Seconds(60)));
+  std::vector<v1::ReportResult> results = client.Results(job);
+  ExpectEveryReportOnce(results, 40, false);
+  int64_t copied = 0;
+  for (const v1::ReportResult& r : results) {
+    std::set<std::string> others;
+    for (const v1::Finding& f : r.findings()) {
+      if (f.rule_id() != "batch.copied") continue;
+      EXPECT_TRUE(others.insert(f.args().at("other_document")).second) << r.document_id();
+    }
+    copied += static_cast<int64_t>(others.size());
+  }
+  EXPECT_GT(copied, 0);
+  EXPECT_EQ(client.Progress(job).rule_counts().at("batch.copied"), copied);
+  // The next job: nothing waits, and its progress says so.
+  std::string next = client.Submit(0, 8, false, true);
+  grpc::ClientContext context;
+  context.AddMetadata("x-gongkai-caller", "province-office");
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  v1::JobRequest r;
+  r.set_job_id(next);
+  auto reader = client.stub()->Watch(&context, r);
+  v1::JobProgress progress;
+  while (reader->Read(&progress)) EXPECT_EQ(progress.waiting_for(), "") << progress.state();
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(progress.state(), "done");
+}
 
 // Killed in the middle of a job's job-wide checks and restarted, the gateway runs them again and every
 // finding is in the results once.
