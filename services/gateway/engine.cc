@@ -54,6 +54,7 @@ absl::Status Engine::Start() {
     Log(LogSeverity::kInfo, "documents left in work by a previous process are pending again",
         {{"documents", absl::StrCat(*recovered)}});
   }
+  stop_seen_ = stopping_.Count();
   running_ = true;
   for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this, i] { Work(i); });
   threads_.emplace_back([this] { CheckJobs(); });
@@ -62,12 +63,15 @@ absl::Status Engine::Start() {
 
 void Engine::Stop() {
   if (!running_.exchange(false)) return;
-  // Idle threads wait on the store's signals: wake them to see that the engine stops.
+  // Idle threads wait on the store's signals, and threads backing off on their own: wake them all.
+  stopping_.Notify();
   store_->signals().work.Notify();
   store_->signals().jobs.Notify();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }
+
+void Engine::Pause(absl::Duration d) { stopping_.Await(stop_seen_, d); }
 
 void Engine::SetOnCompleted(CompletedFn fn) {
   absl::MutexLock lock(&mu_);
@@ -98,7 +102,7 @@ void Engine::Work(int worker) {
       absl::StatusOr<std::vector<WorkItem>> claimed = store_->Claim(options_.batch_size);
       if (!claimed.ok()) {
         Log(LogSeverity::kError, "claiming work failed", {{"error", std::string(claimed.status().message())}});
-        absl::SleepFor(backoff);
+        Pause(backoff);
         continue;
       }
       if (claimed->empty()) {
@@ -122,7 +126,7 @@ void Engine::Work(int worker) {
                                                              {"documents", absl::StrCat(items.size())}});
     absl::Status released = store_->Release(items, options_.max_attempts, reason);
     if (!released.ok()) Log(LogSeverity::kError, "releasing work failed", {{"error", std::string(released.message())}});
-    absl::SleepFor(backoff);
+    Pause(backoff);
     backoff = std::min(backoff * 2, options_.backoff_max);
   }
   if (!next.empty()) {
@@ -270,7 +274,7 @@ void Engine::CheckJobs() {
       checks_waiting_for_ = absl::StrCat("job-wide checks: ", checked.message());
     }
     Log(LogSeverity::kWarning, "job-wide checks will be tried again", {{"job", *job}, {"reason", std::string(checked.message())}});
-    absl::SleepFor(backoff);
+    Pause(backoff);
     backoff = std::min(backoff * 2, options_.backoff_max);
   }
 }

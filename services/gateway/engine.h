@@ -25,6 +25,7 @@
 #include "grpcpp/channel.h"
 #include "gongkai/v1/validator_service.grpc.pb.h"
 #include "grpcpp/security/credentials.h"
+#include "services/gateway/change_signal.h"
 #include "services/gateway/store.h"
 #include "services/gateway/wire_calls.h"
 
@@ -67,7 +68,8 @@ class Engine {
 
   // Puts work left in progress by a previous process back to pending, then starts the workers.
   absl::Status Start();
-  // Stops the workers after their current batch; claimed work not finished is released.
+  // Stops the workers after their current batch (a thread backing off from a failure stops at once); claimed
+  // work not finished is released.
   void Stop();
 
   // What the engine waits on, if anything ("parser replicas unavailable: …"); empty when work flows.
@@ -93,6 +95,8 @@ class Engine {
 
  private:
   void Work(int worker);
+  // Waits `d` (a backoff), or less when the engine stops.
+  void Pause(absl::Duration d);
   // One batch through the parser and the validator, its results stored and, while the engine runs, the
   // worker's next batch claimed into `*next`. False (and the reason) when a replica or the store failed.
   bool Process(const std::vector<WorkItem>& items, std::string* reason, std::vector<WorkItem>* next);
@@ -131,6 +135,8 @@ class Engine {
   std::unique_ptr<gongkai::v1::ValidatorService::Stub> validator_stub_;
   std::vector<std::thread> threads_;
   std::atomic<bool> running_{false};
+  ChangeSignal stopping_;  // raised by Stop: threads backing off wake at once
+  int64_t stop_seen_ = 0;  // its count when the engine last started
   mutable absl::Mutex mu_;
   std::string waiting_for_ ABSL_GUARDED_BY(mu_);         // the workers' (the last batch's failure)
   std::string checks_waiting_for_ ABSL_GUARDED_BY(mu_);  // the job-wide checks' (the last check's failure)

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
@@ -630,6 +631,34 @@ TEST_F(GatewayE2E, AHungReplicaMeetsTheDeadlineAndTheBatchIsRetriedElsewhere) {
     ExpectEveryReportOnce(client.Results(job), 40, false);
   }
   EXPECT_GT(slow.calls.load(), 0);  // the hung replica was called, timed out, and the work went elsewhere
+}
+
+// A gateway stopped while it backs off from replicas that are down stops at once, not after its backoff,
+// and the document it could not send is still there, pending, for the next start.
+TEST_F(GatewayE2E, AGatewayBackingOffFromDeadReplicasStopsAtOnce) {
+  Replicas replicas;
+  gateway::EngineOptions eo;
+  eo.parser_target = "ipv4:127.0.0.1:1";  // nothing listens there
+  eo.call_deadline = absl::Milliseconds(300);
+  eo.backoff_initial = absl::Hours(1);
+  eo.backoff_max = absl::Hours(1);
+  auto gw = StartGateway(replicas, eo);
+  GatewayClient client(gw->server->local_address());
+  std::string job = client.Submit(0, 3, false, true);
+  absl::Time until = absl::Now() + absl::Seconds(60);
+  while (gw->engine->WaitingFor().empty() && absl::Now() < until) absl::SleepFor(absl::Milliseconds(10));
+  ASSERT_NE(gw->engine->WaitingFor().find("parser replicas"), std::string::npos) << gw->engine->WaitingFor();
+  // A bound, not a speed: a worker that slept through its backoff would hold Stop for an hour.
+  std::future<void> stopped = std::async(std::launch::async, [&] { gw->engine->Stop(); });
+  if (stopped.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ADD_FAILURE() << "Stop waited for a worker's backoff";
+    std::_Exit(1);
+  }
+  v1::JobProgress p = client.Progress(job);
+  EXPECT_EQ(p.received(), 3);
+  EXPECT_EQ(p.validated(), 0);
+  EXPECT_EQ(p.failed(), 0);  // one attempt of six: back to pending, not failed
+  EXPECT_EQ(p.state(), "running");
 }
 
 // Whether the gateway behind `client` answers within ten seconds.
