@@ -63,15 +63,32 @@ absl::Status Engine::Start() {
 
 void Engine::Stop() {
   if (!running_.exchange(false)) return;
-  // Idle threads wait on the store's signals, and threads backing off on their own: wake them all.
+  // Idle threads wait on the store's signals, and threads backing off on their own: wake them all. Calls in
+  // flight are cancelled; their batches go back to pending as they were.
   stopping_.Notify();
   store_->signals().work.Notify();
   store_->signals().jobs.Notify();
+  {
+    absl::MutexLock lock(&calls_mu_);
+    for (grpc::ClientContext* context : calls_) context->TryCancel();
+  }
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }
 
 void Engine::Pause(absl::Duration d) { stopping_.Await(stop_seen_, d); }
+
+Engine::CancelOnStop::CancelOnStop(Engine* engine, grpc::ClientContext* context) : engine_(engine), context_(context) {
+  absl::MutexLock lock(&engine_->calls_mu_);
+  // Stop clears running_ before it cancels what is registered: a call registered after that is cancelled here.
+  if (!engine_->running_) context_->TryCancel();
+  engine_->calls_.insert(context_);
+}
+
+Engine::CancelOnStop::~CancelOnStop() {
+  absl::MutexLock lock(&engine_->calls_mu_);
+  engine_->calls_.erase(context_);
+}
 
 void Engine::SetOnCompleted(CompletedFn fn) {
   absl::MutexLock lock(&mu_);
@@ -118,6 +135,12 @@ void Engine::Work(int worker) {
       waiting_for_.clear();
       continue;
     }
+    if (!running_) {
+      // Cut short by Stop, not failed by a replica: back to pending with the attempt taken back.
+      absl::Status unclaimed = store_->Unclaim(items);
+      if (!unclaimed.ok()) Log(LogSeverity::kError, "releasing work failed", {{"error", std::string(unclaimed.message())}});
+      break;
+    }
     {
       absl::MutexLock lock(&mu_);
       waiting_for_ = reason;
@@ -148,6 +171,7 @@ bool Engine::Process(const std::vector<WorkItem>& items, std::string* reason, st
   {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+    CancelOnStop cancel_on_stop(this, &context);
     grpc::Status status = (*parse_batch_)(&context, parse_request, &parsed);
     if (!status.ok() || parsed.results_size() != static_cast<int>(items.size())) {
       *reason = absl::StrCat("parser replicas: ", status.ok() ? "wrong number of results" : status.error_message(),
@@ -287,6 +311,7 @@ absl::Status Engine::CheckJob(const std::string& job) {
     v1::ListRulesResponse rules;
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+    CancelOnStop cancel_on_stop(this, &context);
     grpc::Status status = validator_stub_->ListRules(&context, {}, &rules);
     if (!status.ok()) return absl::UnavailableError(absl::StrCat("validator replicas: ", status.error_message()));
     if (options_.job_wide_copies) GONGKAI_RETURN_IF_ERROR(JobWideCopies(job, rules, &found));
@@ -338,6 +363,7 @@ absl::Status Engine::JobWideCopies(const std::string& job, const v1::ListRulesRe
   {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.check_deadline));
+    CancelOnStop cancel_on_stop(this, &context);
     auto writer = validator_stub_->PairNarratives(&context, &pairs);
     v1::NarrativeSignatures chunk;
     chunk.set_max_pairs_per_report(options_.max_copies_per_report);
@@ -398,6 +424,7 @@ absl::Status Engine::JobWideCopies(const std::string& job, const v1::ListRulesRe
 absl::Status Engine::ValidateBatch(const wire::ValidateBatchRequest& request, v1::ValidateBatchResponse* response) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_deadline));
+  CancelOnStop cancel_on_stop(this, &context);
   grpc::Status status = (*validate_batch_)(&context, request, response);
   if (!status.ok() || response->results_size() != request.reports_size()) {
     return absl::UnavailableError(absl::StrCat("validator replicas: ",

@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -126,6 +127,20 @@ class Engine {
                              const gongkai::v1::RuleConfig& only_copied,
                              std::array<std::vector<gongkai::v1::Finding>, 2>* found);
 
+  // Registers a call's context for as long as it lives, so that Stop cancels it (at once when the engine has
+  // already stopped): a stopping gateway does not wait out a hung replica's deadline.
+  class CancelOnStop {
+   public:
+    CancelOnStop(Engine* engine, grpc::ClientContext* context);
+    ~CancelOnStop();
+    CancelOnStop(const CancelOnStop&) = delete;
+    CancelOnStop& operator=(const CancelOnStop&) = delete;
+
+   private:
+    Engine* engine_;
+    grpc::ClientContext* context_;
+  };
+
   JobStore* store_;
   EngineOptions options_;
   std::shared_ptr<grpc::Channel> parser_channel_, validator_channel_;
@@ -136,6 +151,8 @@ class Engine {
   std::vector<std::thread> threads_;
   std::atomic<bool> running_{false};
   ChangeSignal stopping_;  // raised by Stop: threads backing off wake at once
+  absl::Mutex calls_mu_;
+  std::set<grpc::ClientContext*> calls_ ABSL_GUARDED_BY(calls_mu_);  // calls in flight, for Stop to cancel
   int64_t stop_seen_ = 0;  // its count when the engine last started
   mutable absl::Mutex mu_;
   std::string waiting_for_ ABSL_GUARDED_BY(mu_);         // the workers' (the last batch's failure)

@@ -661,6 +661,58 @@ TEST_F(GatewayE2E, AGatewayBackingOffFromDeadReplicasStopsAtOnce) {
   EXPECT_EQ(p.state(), "running");
 }
 
+// A gateway stopped while its only parser hangs cancels the call instead of waiting out its deadline, and
+// the batch goes back to pending without using up an attempt (with one attempt allowed, a used one would
+// have failed the documents).
+TEST_F(GatewayE2E, AGatewayStoppedDuringAHungCallCancelsItAndKeepsTheAttempt) {
+  Replicas replicas;
+  SlowParser hung(absl::Hours(1));
+  auto hung_server = StartServer({{&hung, v1::ParserService::service_full_name()}});
+  gateway::EngineOptions eo;
+  eo.parser_target = hung_server->local_address();
+  eo.call_deadline = absl::Hours(1);
+  eo.max_attempts = 1;
+  auto gw = StartGateway(replicas, eo);
+  GatewayClient client(gw->server->local_address());
+  std::string job = client.Submit(0, 3, false, true);
+  absl::Time until = absl::Now() + absl::Seconds(60);
+  while (hung.calls.load() == 0 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(10));
+  ASSERT_GT(hung.calls.load(), 0);
+  // A bound, not a speed: a worker that waited for its call's deadline would hold Stop for an hour.
+  std::future<void> stopped = std::async(std::launch::async, [&] { gw->engine->Stop(); });
+  if (stopped.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ADD_FAILURE() << "Stop waited for a hung call";
+    std::_Exit(1);
+  }
+  v1::JobProgress p = client.Progress(job);
+  EXPECT_EQ(p.received(), 3);
+  EXPECT_EQ(p.failed(), 0);
+  EXPECT_EQ(p.state(), "running");
+  // A gateway started again over the same store, with a parser that answers, finishes the job.
+  gw->server->Shutdown();
+  gw->service.reset();
+  gw->engine.reset();
+  eo.parser_target = "";
+  eo.call_deadline = absl::Seconds(30);
+  gw->engine = std::make_unique<gateway::Engine>(gw->store.get(), [&] {
+    gateway::EngineOptions o = eo;
+    o.parser_target = replicas.ParserTarget();
+    o.validator_target = replicas.ValidatorTarget();
+    return o;
+  }());
+  ASSERT_TRUE(gw->engine->Start().ok());
+  absl::Time done_by = absl::Now() + absl::Seconds(60);
+  v1::JobProgress q;
+  while (absl::Now() < done_by) {
+    q = *gw->store->Progress("province-office", job);
+    if (q.state() == "done") break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(q.state(), "done");
+  EXPECT_EQ(q.validated(), 3);
+  EXPECT_EQ(q.failed(), 0);
+}
+
 // Whether the gateway behind `client` answers within ten seconds.
 bool GatewayAnswers(GatewayClient& client) {
   for (int i = 0; i < 200; ++i) {
