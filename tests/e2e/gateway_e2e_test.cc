@@ -128,6 +128,27 @@ class GatewayClient {
     return response.job_id();
   }
 
+  // Watches `job` until the stream ends, `stop` returns true for a progress, or `limit` (a bound, not a
+  // speed) passes: every progress read into `*seen`; the stream's status (CANCELLED when `stop` ended it).
+  grpc::Status Watch(const std::string& job, absl::Duration limit, std::vector<v1::JobProgress>* seen,
+                     const std::function<bool(const v1::JobProgress&)>& stop = nullptr) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-gongkai-caller", "province-office");
+    context.set_deadline(absl::ToChronoTime(absl::Now() + limit));
+    v1::JobRequest r;
+    r.set_job_id(job);
+    auto reader = stub_->Watch(&context, r);
+    v1::JobProgress progress;
+    while (reader->Read(&progress)) {
+      seen->push_back(progress);
+      if (stop && stop(progress)) {
+        context.TryCancel();
+        break;
+      }
+    }
+    return reader->Finish();
+  }
+
   v1::JobProgress Progress(const std::string& job) {
     grpc::ClientContext context;
     context.AddMetadata("x-gongkai-caller", "province-office");
@@ -293,16 +314,10 @@ TEST_F(GatewayE2E, ABatchThroughTwoParserAndTwoValidatorReplicas) {
   EXPECT_GT(p.rule_counts().at("t3.balance"), 0);
   // Watch streams progress until the end.
   {
-    grpc::ClientContext context;
-    context.AddMetadata("x-gongkai-caller", "province-office");
-    v1::JobRequest r;
-    r.set_job_id(job);
-    auto reader = client.stub()->Watch(&context, r);
-    v1::JobProgress last;
-    while (reader->Read(&last)) {
-    }
-    EXPECT_TRUE(reader->Finish().ok());
-    EXPECT_EQ(last.state(), "done");
+    std::vector<v1::JobProgress> seen;
+    EXPECT_TRUE(client.Watch(job, absl::Seconds(60), &seen).ok());
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.back().state(), "done");
   }
   // Summary: the 120 reports, all with errors (the distinct values), none summed by default.
   v1::Aggregate aggregate;
@@ -372,23 +387,15 @@ TEST_F(GatewayE2E, WorkChecksAndWatchMoveOnSignalsNotPolls) {
   GatewayClient client(gw->server->local_address());
   for (int round = 0; round < 2; ++round) {
     std::string job = client.Submit(0, 30, /*bad=*/false, /*seal=*/true);
-    grpc::ClientContext context;
-    context.AddMetadata("x-gongkai-caller", "province-office");
-    // A bound, not a speed: a gateway that waited for its polls would take an hour.
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(120)));
-    v1::JobRequest r;
-    r.set_job_id(job);
-    auto reader = client.stub()->Watch(&context, r);
-    v1::JobProgress progress;
-    std::vector<std::string> states;
-    while (reader->Read(&progress)) states.push_back(progress.state());
-    grpc::Status status = reader->Finish();
+    // A gateway that waited for its polls would take an hour.
+    std::vector<v1::JobProgress> seen;
+    grpc::Status status = client.Watch(job, absl::Seconds(120), &seen);
     ASSERT_TRUE(status.ok()) << "round " << round << ": " << status.error_message();
-    ASSERT_FALSE(states.empty());
-    EXPECT_EQ(states.back(), "done") << "round " << round;
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.back().state(), "done") << "round " << round;
     // One progress at the start and one for each state change (running → checking → done), no more.
-    EXPECT_LE(states.size(), 3u) << "round " << round;
-    EXPECT_EQ(progress.validated(), 30);
+    EXPECT_LE(seen.size(), 3u) << "round " << round;
+    EXPECT_EQ(seen.back().validated(), 30);
     ExpectEveryReportOnce(client.Results(job), 30, false);
   }
 }
@@ -633,6 +640,16 @@ TEST_F(GatewayE2E, AHungReplicaMeetsTheDeadlineAndTheBatchIsRetriedElsewhere) {
   EXPECT_GT(slow.calls.load(), 0);  // the hung replica was called, timed out, and the work went elsewhere
 }
 
+// Stops `engine`; when Stop has not returned within a minute (a bound, not a speed), fails the test and ends
+// the process, which the stuck thread would otherwise hold.
+void StopWithinAMinute(gateway::Engine* engine, const std::string& waited_for) {
+  std::future<void> stopped = std::async(std::launch::async, [engine] { engine->Stop(); });
+  if (stopped.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    ADD_FAILURE() << "Stop waited for " << waited_for;
+    std::_Exit(1);
+  }
+}
+
 // A gateway stopped while it backs off from replicas that are down stops at once, not after its backoff,
 // and the document it could not send is still there, pending, for the next start.
 TEST_F(GatewayE2E, AGatewayBackingOffFromDeadReplicasStopsAtOnce) {
@@ -649,11 +666,7 @@ TEST_F(GatewayE2E, AGatewayBackingOffFromDeadReplicasStopsAtOnce) {
   while (gw->engine->WaitingFor().empty() && absl::Now() < until) absl::SleepFor(absl::Milliseconds(10));
   ASSERT_NE(gw->engine->WaitingFor().find("parser replicas"), std::string::npos) << gw->engine->WaitingFor();
   // A bound, not a speed: a worker that slept through its backoff would hold Stop for an hour.
-  std::future<void> stopped = std::async(std::launch::async, [&] { gw->engine->Stop(); });
-  if (stopped.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
-    ADD_FAILURE() << "Stop waited for a worker's backoff";
-    std::_Exit(1);
-  }
+  StopWithinAMinute(gw->engine.get(), "a worker's backoff");
   v1::JobProgress p = client.Progress(job);
   EXPECT_EQ(p.received(), 3);
   EXPECT_EQ(p.validated(), 0);
@@ -679,11 +692,7 @@ TEST_F(GatewayE2E, AGatewayStoppedDuringAHungCallCancelsItAndKeepsTheAttempt) {
   while (hung.calls.load() == 0 && absl::Now() < until) absl::SleepFor(absl::Milliseconds(10));
   ASSERT_GT(hung.calls.load(), 0);
   // A bound, not a speed: a worker that waited for its call's deadline would hold Stop for an hour.
-  std::future<void> stopped = std::async(std::launch::async, [&] { gw->engine->Stop(); });
-  if (stopped.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
-    ADD_FAILURE() << "Stop waited for a hung call";
-    std::_Exit(1);
-  }
+  StopWithinAMinute(gw->engine.get(), "a hung call");
   v1::JobProgress p = client.Progress(job);
   EXPECT_EQ(p.received(), 3);
   EXPECT_EQ(p.failed(), 0);
@@ -810,25 +819,16 @@ TEST_F(GatewayE2E, AJobWhoseValidatorIsDownDuringItsChecksWaitsSaysWhyAndGoesOn)
   GatewayClient client(gw->server->local_address());
   std::string job = client.Submit(0, 40, false, true);
   // Watch until it says why the job waits (bounded: a job that never reached its checks fails here).
-  std::string reason;
-  {
-    grpc::ClientContext context;
-    context.AddMetadata("x-gongkai-caller", "province-office");
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-    v1::JobRequest r;
-    r.set_job_id(job);
-    auto reader = client.stub()->Watch(&context, r);
-    v1::JobProgress progress;
-    while (reader->Read(&progress)) {
-      if (progress.state() == "checking" && !progress.waiting_for().empty()) {
-        reason = progress.waiting_for();
-        context.TryCancel();
-        break;
-      }
-      ASSERT_NE(progress.state(), "done") << "the checks cannot have run with the validator down";
-    }
-    reader->Finish();
+  std::vector<v1::JobProgress> seen;
+  client.Watch(job, absl::Seconds(60), &seen, [](const v1::JobProgress& p) {
+    return p.state() == "checking" && !p.waiting_for().empty();
+  });
+  ASSERT_FALSE(seen.empty());
+  for (const v1::JobProgress& p : seen) {
+    ASSERT_NE(p.state(), "done") << "the checks cannot have run with the validator down";
   }
+  std::string reason = seen.back().waiting_for();
+  EXPECT_EQ(seen.back().state(), "checking");
   EXPECT_NE(reason.find("job-wide checks"), std::string::npos) << reason;
   EXPECT_NE(reason.find("down"), std::string::npos) << reason;
   EXPECT_GE(validator.pairings.load(), 1);
@@ -850,16 +850,11 @@ TEST_F(GatewayE2E, AJobWhoseValidatorIsDownDuringItsChecksWaitsSaysWhyAndGoesOn)
   EXPECT_EQ(client.Progress(job).rule_counts().at("batch.copied"), copied);
   // The next job: nothing waits, and its progress says so.
   std::string next = client.Submit(0, 8, false, true);
-  grpc::ClientContext context;
-  context.AddMetadata("x-gongkai-caller", "province-office");
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
-  v1::JobRequest r;
-  r.set_job_id(next);
-  auto reader = client.stub()->Watch(&context, r);
-  v1::JobProgress progress;
-  while (reader->Read(&progress)) EXPECT_EQ(progress.waiting_for(), "") << progress.state();
-  EXPECT_TRUE(reader->Finish().ok());
-  EXPECT_EQ(progress.state(), "done");
+  std::vector<v1::JobProgress> next_seen;
+  EXPECT_TRUE(client.Watch(next, absl::Seconds(60), &next_seen).ok());
+  ASSERT_FALSE(next_seen.empty());
+  for (const v1::JobProgress& p : next_seen) EXPECT_EQ(p.waiting_for(), "") << p.state();
+  EXPECT_EQ(next_seen.back().state(), "done");
 }
 
 // Killed in the middle of a job's job-wide checks and restarted, the gateway runs them again and every
