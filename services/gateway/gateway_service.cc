@@ -114,7 +114,7 @@ grpc::Status GatewayServiceImpl::Watch(grpc::ServerContext* context, const v1::J
     int64_t seen = store_->signals().jobs.Count();  // read before looking, so that no change is missed
     absl::StatusOr<v1::JobProgress> progress = store_->Progress(*caller, request->job_id());
     if (!progress.ok()) return ToGrpcStatus(progress.status());
-    if (progress->state() == "running" || progress->state() == "checking") {
+    if (engine_ != nullptr && (progress->state() == "running" || progress->state() == "checking")) {
       progress->set_waiting_for(engine_->WaitingFor());
     }
     if (!writer->Write(*progress)) break;

@@ -30,7 +30,8 @@ struct GatewayServiceOptions {
 
 class GatewayServiceImpl final : public gongkai::v1::GatewayService::Service {
  public:
-  // `store` and `engine` are not owned and must outlive the service.
+  // `store` and `engine` are not owned and must outlive the service. A null `engine` serves the store's jobs
+  // without running them (their progress then says nothing of what they wait for).
   GatewayServiceImpl(JobStore* store, Engine* engine, GatewayServiceOptions options);
   ~GatewayServiceImpl() override;
 

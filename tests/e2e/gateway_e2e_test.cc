@@ -672,6 +672,16 @@ TEST_F(GatewayE2E, AGatewayBackingOffFromDeadReplicasStopsAtOnce) {
   EXPECT_EQ(p.validated(), 0);
   EXPECT_EQ(p.failed(), 0);  // one attempt of six: back to pending, not failed
   EXPECT_EQ(p.state(), "running");
+  // A service over the store alone (no engine) still watches the job that waits.
+  gateway::GatewayServiceOptions store_only;
+  store_only.aggregator_target = replicas.aggregator->local_address();
+  gateway::GatewayServiceImpl service(gw->store.get(), nullptr, store_only);
+  auto server = StartServer({{&service, v1::GatewayService::service_full_name()}});
+  std::vector<v1::JobProgress> seen;
+  GatewayClient(server->local_address()).Watch(job, absl::Seconds(60), &seen, [](const v1::JobProgress&) { return true; });
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].state(), "running");
+  EXPECT_EQ(seen[0].received(), 3);
 }
 
 // A gateway stopped while its only parser hangs cancels the call instead of waiting out its deadline, and
