@@ -19,6 +19,8 @@ namespace gongkai::validator {
 struct RuleContext {
   const gongkai::v1::AnnualReport& report;
   const gongkai::v1::AnnualReport* previous = nullptr;  // last year's report of the same organ, when known
+  // The report's NarrativeHashes (similarity.h) when a batch has already worked them out; null otherwise.
+  const std::vector<uint64_t>* narrative_hashes = nullptr;
 };
 
 // Collects one rule's findings on one report; fills in the rule id and severity.

@@ -70,8 +70,13 @@ absl::StatusOr<Validator> Validator::Create(const v1::RuleConfig& config, const 
 }
 
 std::vector<v1::Finding> Validator::Validate(const v1::AnnualReport& report, const v1::AnnualReport* previous) const {
+  return ValidateOne(report, previous, nullptr);
+}
+
+std::vector<v1::Finding> Validator::ValidateOne(const v1::AnnualReport& report, const v1::AnnualReport* previous,
+                                                const std::vector<uint64_t>* narrative_hashes) const {
   std::vector<v1::Finding> findings;
-  RuleContext ctx{report, previous};
+  RuleContext ctx{report, previous, narrative_hashes};
   for (const ActiveRule& active : active_) {
     if (!active.rule->check) continue;
     FindingSink sink(active.rule->id, active.severity, &findings);
@@ -88,22 +93,26 @@ std::vector<std::vector<v1::Finding>> Validator::ValidateBatch(const std::vector
   for (const v1::AnnualReport* r : reports) {
     if (!r->agency().empty() && r->report_year() > 0) by_agency_year.emplace(std::pair{r->agency(), r->report_year()}, r);
   }
-  std::vector<std::vector<v1::Finding>> out(reports.size());
+  std::vector<const v1::AnnualReport*> prev(reports.size(), nullptr);
+  bool any_previous = false;
   for (size_t i = 0; i < reports.size(); ++i) {
-    const v1::AnnualReport* prev = i < previous.size() ? previous[i] : nullptr;
-    if (prev == nullptr && !reports[i]->agency().empty() && reports[i]->report_year() > 0) {
+    prev[i] = i < previous.size() ? previous[i] : nullptr;
+    if (prev[i] == nullptr && !reports[i]->agency().empty() && reports[i]->report_year() > 0) {
       auto it = by_agency_year.find({reports[i]->agency(), reports[i]->report_year() - 1});
-      if (it != by_agency_year.end()) prev = it->second;
+      if (it != by_agency_year.end()) prev[i] = it->second;
     }
-    out[i] = Validate(*reports[i], prev);
+    any_previous = any_previous || prev[i] != nullptr;
   }
-  // The narratives' hashes, once for the batch rules and the signatures.
+  // The narratives' hashes, once for the batch rules, the signatures and the comparison with last year's.
   bool batch_rules = false;
   for (const ActiveRule& active : active_) batch_rules = batch_rules || static_cast<bool>(active.rule->batch_check);
+  bool hashed = batch_rules || narrative_signatures != nullptr || any_previous;
   std::vector<std::vector<uint64_t>> hashes(reports.size());
-  if (batch_rules || narrative_signatures != nullptr) {
+  if (hashed) {
     for (size_t i = 0; i < reports.size(); ++i) hashes[i] = NarrativeHashes(*reports[i]);
   }
+  std::vector<std::vector<v1::Finding>> out(reports.size());
+  for (size_t i = 0; i < reports.size(); ++i) out[i] = ValidateOne(*reports[i], prev[i], hashed ? &hashes[i] : nullptr);
   if (narrative_signatures != nullptr) {
     narrative_signatures->clear();
     for (size_t i = 0; i < reports.size(); ++i) {

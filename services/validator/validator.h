@@ -50,6 +50,11 @@ class Validator {
   const std::vector<ActiveRule>& rules() const { return active_; }
 
  private:
+  // Validate, with the report's narrative hashes when a batch has worked them out (or null).
+  std::vector<gongkai::v1::Finding> ValidateOne(const gongkai::v1::AnnualReport& report,
+                                                const gongkai::v1::AnnualReport* previous,
+                                                const std::vector<uint64_t>* narrative_hashes) const;
+
   std::vector<ActiveRule> active_;
 };
 

@@ -92,6 +92,33 @@ TEST(Validator, BatchFindsLastYearsReportOfTheSameOrgan) {
   EXPECT_EQ(Count(results[1], "history.carry"), 0);  // no 2022 report in the batch
 }
 
+// A report validated in a batch, whose narrative hashes the batch works out once, gets the same history
+// findings as one validated alone, whose hashes history.copied works out itself: for a copied narrative, a
+// new one and one too short to compare.
+TEST(Validator, HistoryFindingsAreTheSameInABatchAndAlone) {
+  const std::string copied = [] {
+    std::string text;
+    for (int k = 0; k < 40; ++k) text += "本机关认真贯彻政府信息公开条例，";
+    return text;
+  }();
+  std::string other;
+  for (int k = 0; k < 30; ++k) other += absl::StrCat("另一份正文第", k, "句各不相同。");
+  for (const std::string& narrative : {copied, other, std::string("无")}) {
+    v1::AnnualReport prev = corpus::ConsistentReport(1, v1::TEMPLATE_VERSION_V2021, 2023, "某某区教育局");
+    v1::AnnualReport now = corpus::ConsistentReport(2, v1::TEMPLATE_VERSION_V2021, 2024, "某某区教育局");
+    prev.mutable_sections(0)->set_text(copied);
+    now.mutable_sections(0)->set_text(narrative);
+    auto validator = *Validator::Create();
+    std::vector<v1::Finding> alone = validator.Validate(now, &prev);
+    std::vector<v1::Finding> in_batch = validator.ValidateBatch({&now}, {&prev})[0];
+    ASSERT_EQ(alone.size(), in_batch.size()) << narrative;
+    for (size_t k = 0; k < alone.size(); ++k) {
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(alone[k], in_batch[k])) << narrative << " " << k;
+    }
+    EXPECT_EQ(Count(in_batch, "history.copied"), narrative == copied ? 1 : 0) << narrative;
+  }
+}
+
 // Mutation test: change one cell of a consistent report at random; every change to a table 三 or 四
 // cell breaks at least one of the tables' equations, and the arithmetic rules must catch it.
 TEST(Validator, BatchAnswersTheNarrativeSignaturesWithTheSameFindings) {

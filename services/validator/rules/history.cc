@@ -91,9 +91,21 @@ void CheckSpike(const RuleContext& ctx, FindingSink& sink) {
 
 void CheckCopied(const RuleContext& ctx, FindingSink& sink) {
   if (ctx.previous == nullptr) return;
-  std::string now = NarrativeOf(ctx.report), then = NarrativeOf(*ctx.previous);
-  if (now.size() < kMinNarrativeChars * 3 || then.size() < kMinNarrativeChars * 3) return;
-  double j = Jaccard(Shingles(now), Shingles(then));
+  // This year's shingles: from the batch's narrative hashes when it has them (empty for a narrative that is
+  // too short: the same bound), else from the narrative.
+  static_assert(kMinNarrativeChars * 3 == copied::kMinNarrativeBytes);
+  std::vector<uint64_t> now;
+  if (ctx.narrative_hashes != nullptr) {
+    now = *ctx.narrative_hashes;
+    MakeSet(&now);
+  } else {
+    std::string text = NarrativeOf(ctx.report);
+    if (text.size() >= kMinNarrativeChars * 3) now = Shingles(text);
+  }
+  if (now.empty()) return;
+  std::string then = NarrativeOf(*ctx.previous);
+  if (then.size() < kMinNarrativeChars * 3) return;
+  double j = Jaccard(now, Shingles(then));
   if (j < kCopiedThreshold) return;
   v1::Finding& f = sink.Fail(
       absl::StrCat("正文与上年（", ctx.previous->report_year(), " 年）报告的相似度为 ", static_cast<int>(j * 100),
