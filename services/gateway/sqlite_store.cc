@@ -238,16 +238,11 @@ class SqliteStore : public JobStore {
       if (next.Step() == SQLITE_ROW) seq = next.Int(0);
     }
     {
-      // "doc_id != ''" lets SQLite use the partial unique index; without it every lookup scans the job.
-      Stmt dup(&statements_, "SELECT 1 FROM documents WHERE job = ? AND doc_id = ? AND doc_id != ''");
+      // A document id the job already holds is ignored by the partial unique index (job, doc_id): no row is
+      // added and the seq is not used.
       Stmt insert(&statements_, "INSERT OR IGNORE INTO documents(job, seq, doc_id, document, status) VALUES(?, ?, ?, ?, 'pending')");
       for (size_t i = 0; i < documents.size(); ++i) {
         const std::string& doc_id = documents[i].metadata().document_id();
-        if (!doc_id.empty()) {
-          sqlite3_reset(dup.get());
-          dup.Bind(1, job_id).Bind(2, doc_id);
-          if (dup.Step() == SQLITE_ROW) continue;
-        }
         sqlite3_reset(insert.get());
         insert.Bind(1, job_id).Bind(2, seq + 1).Bind(3, doc_id).BindMessage(4, documents[i].SerializeAsString());
         if (insert.Step() != SQLITE_DONE) {
