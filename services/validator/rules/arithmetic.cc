@@ -15,12 +15,17 @@ namespace {
 
 using v1::AnnualReport;
 
-// Sum of the cells; nullopt (and the missing keys in *missing) when any is not a present integer.
-std::optional<int64_t> Sum(const AnnualReport& r, const std::vector<std::string>& keys,
-                           std::vector<std::string>* missing) {
+const std::string& KeyOf(const std::string& key) { return key; }
+const std::string& KeyOf(const std::string* key) { return *key; }
+
+// Sum of the cells (keys, or pointers to keys); nullopt (and the missing keys in *missing) when any is not a
+// present integer.
+template <typename Keys>
+std::optional<int64_t> Sum(const AnnualReport& r, const Keys& keys, std::vector<std::string>* missing) {
   int64_t sum = 0;
   bool ok = true;
-  for (const std::string& key : keys) {
+  for (const auto& k : keys) {
+    const std::string& key = KeyOf(k);
     std::optional<int64_t> v = IntValue(r, key);
     if (!v) {
       ok = false;
@@ -182,7 +187,10 @@ void CheckResultsSum(const RuleContext& ctx, FindingSink& sink) {
   const Table3Equations& eq = EquationsOf(r.version());
   std::vector<std::string> unverifiable, missing;
   for (const Table3Equations::Column& col : eq.columns) {
-    std::vector<std::string> parts = col.singles;
+    // The equation's cells, pointing into the equations built once (no key is copied for each report).
+    std::vector<const std::string*> parts;
+    parts.reserve(col.singles.size() + eq.result_rows);
+    for (const std::string& single : col.singles) parts.push_back(&single);
     int64_t subtotal_sum = 0;
     for (const Table3Equations::Group& group : col.groups) {
       bool all_there = true;
@@ -198,7 +206,7 @@ void CheckResultsSum(const RuleContext& ctx, FindingSink& sink) {
       if (sub) {
         subtotal_sum += *sub;
       } else {
-        parts.insert(parts.end(), group.items.begin(), group.items.end());
+        for (const std::string& item : group.items) parts.push_back(&item);
       }
     }
     std::optional<int64_t> sum = Sum(r, parts, &missing);
@@ -216,7 +224,7 @@ void CheckResultsSum(const RuleContext& ctx, FindingSink& sink) {
         absl::StrCat("table 3 column ", col.key, ": total ", *total, " but the ", parts.size(), " result rows add up to ",
                      *sum));
     AddCell(&f, r, col.total);
-    for (const std::string& k : parts) AddCell(&f, r, k);
+    for (const std::string* k : parts) AddCell(&f, r, *k);
     f.set_expected(absl::StrCat(*sum));
   }
   ReportUnverifiable(sink, r, unverifiable, missing);
