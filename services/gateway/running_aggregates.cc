@@ -20,11 +20,15 @@ RunningAggregates::~RunningAggregates() {
   }
   for (auto& [id, job] : jobs) {
     absl::MutexLock job_lock(&job->mu);
-    if (job->writer != nullptr && !job->finished) {
-      job->context.TryCancel();
-      job->writer->Finish().IgnoreError();
-    }
+    CancelStreamLocked(job.get());
   }
+}
+
+void RunningAggregates::CancelStreamLocked(Job* job) {
+  if (job->writer == nullptr) return;
+  job->context.TryCancel();
+  job->writer->Finish().IgnoreError();
+  job->writer.reset();
 }
 
 std::shared_ptr<RunningAggregates::Job> RunningAggregates::Get(const std::string& job, bool create) {
@@ -108,11 +112,7 @@ absl::StatusOr<v1::Aggregate> RunningAggregates::Finish(const std::string& job_i
         answer = absl::FailedPreconditionError(absl::StrCat("the aggregator: ", status.error_message()));
       }
     }
-    if (!just_finished && job->writer != nullptr) {
-      job->context.TryCancel();
-      job->writer->Finish().IgnoreError();
-      job->writer.reset();
-    }
+    if (!just_finished) CancelStreamLocked(job.get());
     job->broken = !just_finished;
   }
   absl::MutexLock lock(&mu_);
@@ -152,11 +152,7 @@ void RunningAggregates::Invalidate(const std::string& job_id) {
     absl::MutexLock lock(&job->mu);
     job->broken = true;
     job->finished = false;
-    if (job->writer != nullptr) {
-      job->context.TryCancel();
-      job->writer->Finish().IgnoreError();
-      job->writer.reset();
-    }
+    CancelStreamLocked(job.get());
   }
   absl::MutexLock lock(&mu_);
   jobs_.erase(job_id);

@@ -59,6 +59,8 @@ class RunningAggregates {
     gongkai::v1::Aggregate aggregate ABSL_GUARDED_BY(mu);
   };
   std::shared_ptr<Job> Get(const std::string& job, bool create);
+  // Cancels and closes the job's stream to the aggregator, if one is open.
+  static void CancelStreamLocked(Job* job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(job->mu);
   // Writes one report (moved out) with its findings, and the findings added later when `added` is not
   // null, to the job's stream, provenance dropped; false (the job marked broken) when the stream broke.
   bool WriteLocked(Job* job, const std::string& job_id, std::string* report,

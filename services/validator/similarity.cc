@@ -119,22 +119,17 @@ std::vector<uint64_t> Signature(const std::vector<uint64_t>& shingles, int n) {
 
 std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vector<uint64_t>>& sets, int bands,
                                                       int rows, double min_estimate) {
+  const int n_hashes = bands * rows;
   std::vector<std::vector<uint64_t>> signatures;
   signatures.reserve(sets.size());
   for (const std::vector<uint64_t>& set : sets) {
-    signatures.push_back(set.empty() ? std::vector<uint64_t>() : Signature(set, bands * rows));
+    signatures.push_back(set.empty() ? std::vector<uint64_t>() : Signature(set, n_hashes));
   }
-  return CandidatePairsOfSignatures(signatures, bands, rows, min_estimate);
-}
-
-std::vector<std::pair<size_t, size_t>> CandidatePairsOfSignatures(const std::vector<std::vector<uint64_t>>& signatures,
-                                                                  int bands, int rows, double min_estimate) {
-  const int n_hashes = bands * rows;
   std::vector<std::pair<size_t, size_t>> pairs;
   for (int b = 0; b < bands; ++b) {
     absl::flat_hash_map<uint64_t, std::vector<size_t>> buckets;
     for (size_t d = 0; d < signatures.size(); ++d) {
-      if (static_cast<int>(signatures[d].size()) != n_hashes) continue;
+      if (sets[d].empty()) continue;
       uint64_t key = static_cast<uint64_t>(b);
       for (int r = 0; r < rows; ++r) key = Mix(key ^ signatures[d][b * rows + r]);
       buckets[key].push_back(d);
@@ -271,7 +266,7 @@ std::vector<NarrativePair> CopiedCandidates(const JobSignatures& signatures, int
   };
   if (threads <= 0) {
     threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
-    if (order.size() < 2000) threads = 1;  // under ~15 ms of work: not worth a thread
+    if (order.size() < copied::kMinSignaturesForThreads) threads = 1;
   }
   std::vector<absl::flat_hash_set<uint64_t>> passed_by_thread(static_cast<size_t>(threads));
   {

@@ -44,12 +44,6 @@ std::vector<uint64_t> Signature(const std::vector<uint64_t>& shingles, int n);
 std::vector<std::pair<size_t, size_t>> CandidatePairs(const std::vector<std::vector<uint64_t>>& shingle_sets,
                                                       int bands = 16, int rows = 4, double min_estimate = 0.0);
 
-// CandidatePairs over signatures already made (Signature with `bands` × `rows` entries); an empty
-// signature takes part in no pair. The same pairs as CandidatePairs over the sets they came from.
-std::vector<std::pair<size_t, size_t>> CandidatePairsOfSignatures(const std::vector<std::vector<uint64_t>>& signatures,
-                                                                  int bands = 16, int rows = 4,
-                                                                  double min_estimate = 0.0);
-
 // How batch.copied compares narratives, shared by the rule (one batch) and PairNarratives (a whole job,
 // from signatures the validator answered batch by batch).
 namespace copied {
@@ -66,6 +60,8 @@ constexpr double kMinEstimate = kThreshold - 0.25;
 constexpr int kJobEntries = 256;
 constexpr int kJobBands = 36, kJobRows = 7;  // a pair at 0.8 shares a band with probability 0.99998
 constexpr double kJobMinEstimate = 0.7;
+constexpr int kMaxPairsPerReport = 8;             // candidate pairs a report takes part in, unless asked otherwise
+constexpr size_t kMinSignaturesForThreads = 2000;  // fewer take ~15 ms to pair: not worth a thread
 }  // namespace copied
 
 // A report's narrative signature as bytes, for comparing reports validated in different calls: a MinHash
@@ -112,7 +108,8 @@ struct NarrativePair {
 // banded, each pair screened as it is met at copied::kJobMinEstimate, the closest first kept: each report
 // takes part in at most `max_per_report` pairs (the pairs of a narrative that thousands share are
 // bounded), `*left_out` counts the candidates dropped for it. Ordered by (a, b). Deterministic, whatever
-// the number of `threads` the bands are shared among (0: the machine's cores, for 20,000 reports or more).
+// the number of `threads` the bands are shared among (0: the machine's cores, from
+// copied::kMinSignaturesForThreads reports).
 std::vector<NarrativePair> CopiedCandidates(const JobSignatures& signatures, int max_per_report, int64_t* left_out,
                                             int threads = 0);
 

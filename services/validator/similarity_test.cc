@@ -177,15 +177,6 @@ TEST(Similarity, JobSignaturesEstimateJaccardCloselyAndKnowTheOrgan) {
   EXPECT_LT(worst, 0.1);
 }
 
-TEST(Similarity, CandidatesOfSignaturesAreTheCandidatesOfTheirSets) {
-  std::mt19937 rng(5);
-  std::vector<std::vector<uint64_t>> sets, signatures;
-  for (int i = 0; i < 300; ++i) sets.push_back(Shingles(i % 7 == 3 ? RandomText(rng, 2) : RandomText(rng, 150)));
-  for (int i = 10; i < 300; i += 10) sets[i] = sets[i - 10];  // a crowd of copies
-  for (const auto& set : sets) signatures.push_back(set.empty() ? std::vector<uint64_t>() : Signature(set, 64));
-  EXPECT_EQ(CandidatePairsOfSignatures(signatures, 16, 4, 0.55), CandidatePairs(sets, 16, 4, 0.55));
-}
-
 TEST(Similarity, JobWideScreenKeepsEveryPairAboveTheThreshold) {
   // As ScreenKeepsEveryPairAboveTheThreshold, through the job-wide signatures and their tighter screen: no
   // pair at Jaccard 0.8 or more may be lost before the caller confirms it.

@@ -114,7 +114,7 @@ class PairNarrativesReactor final : public grpc::ServerReadReactor<v1::Narrative
     }
     // The stream has ended: every signature is in.
     int64_t left_out = 0;
-    for (const NarrativePair& p : CopiedCandidates(signatures_, max_pairs_ > 0 ? max_pairs_ : 8, &left_out)) {
+    for (const NarrativePair& p : CopiedCandidates(signatures_, max_pairs_ > 0 ? max_pairs_ : copied::kMaxPairsPerReport, &left_out)) {
       v1::NarrativePairs::Pair* pair = response_->add_pairs();
       pair->set_a(ids_[p.a]);
       pair->set_b(ids_[p.b]);

@@ -80,47 +80,36 @@ class GatewayClient {
 
   // Submits documents [from, to) (plus a bad one when `bad`), sealed when `seal`. Returns the job id.
   std::string Submit(int from, int to, bool bad, bool seal, const std::string& job = "") {
-    grpc::ClientContext context;
-    context.AddMetadata("x-gongkai-caller", "province-office");
-    v1::SubmitResponse response;
-    auto writer = stub_->Submit(&context, &response);
+    std::vector<v1::Document> documents;
     for (int i = from; i < to; ++i) {
-      v1::SubmitRequest r;
-      r.set_job_id(job);
-      r.mutable_document()->set_content(ReportText(i));
-      r.mutable_document()->mutable_metadata()->set_document_id(absl::StrCat("doc-", i));
-      writer->Write(r);
+      v1::Document& d = documents.emplace_back();
+      d.set_content(ReportText(i));
+      d.mutable_metadata()->set_document_id(absl::StrCat("doc-", i));
     }
     if (bad) {
-      v1::SubmitRequest r;
-      r.set_job_id(job);
-      r.mutable_document()->set_content(std::string("\xff\xfe\xfd binary"));
-      r.mutable_document()->mutable_metadata()->set_document_id("doc-bad");
-      writer->Write(r);
+      v1::Document& d = documents.emplace_back();
+      d.set_content(std::string("\xff\xfe\xfd binary"));
+      d.mutable_metadata()->set_document_id("doc-bad");
     }
-    v1::SubmitRequest end;
-    end.set_job_id(job);
-    end.set_seal(seal);
-    writer->Write(end);
-    writer->WritesDone();
-    grpc::Status status = writer->Finish();
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response.job_id();
+    return SubmitDocuments(documents, "province-office", seal, job);
   }
 
-  // Submits `documents` as one sealed job of `caller`. Returns the job id.
-  std::string SubmitDocuments(const std::vector<v1::Document>& documents, const std::string& caller = "province-office") {
+  // Submits `documents` as `caller` to job `job` (a new one when empty), sealed when `seal`. Returns the job id.
+  std::string SubmitDocuments(const std::vector<v1::Document>& documents, const std::string& caller = "province-office",
+                              bool seal = true, const std::string& job = "") {
     grpc::ClientContext context;
     context.AddMetadata("x-gongkai-caller", caller);
     v1::SubmitResponse response;
     auto writer = stub_->Submit(&context, &response);
     for (const v1::Document& d : documents) {
       v1::SubmitRequest r;
+      r.set_job_id(job);
       *r.mutable_document() = d;
       writer->Write(r);
     }
     v1::SubmitRequest end;
-    end.set_seal(true);
+    end.set_job_id(job);
+    end.set_seal(seal);
     writer->Write(end);
     writer->WritesDone();
     grpc::Status status = writer->Finish();

@@ -12,7 +12,6 @@ namespace {
 using v1::AnnualReport;
 
 constexpr double kCopiedThreshold = 0.8;  // Jaccard of 5-character shingles
-constexpr int kMinNarrativeChars = 80;
 
 void CheckCarry(const RuleContext& ctx, FindingSink& sink) {
   if (ctx.previous == nullptr || !ctx.report.table3().present() || !ctx.previous->table3().present()) return;
@@ -93,18 +92,17 @@ void CheckCopied(const RuleContext& ctx, FindingSink& sink) {
   if (ctx.previous == nullptr) return;
   // This year's shingles: from the batch's narrative hashes when it has them (empty for a narrative that is
   // too short: the same bound), else from the narrative.
-  static_assert(kMinNarrativeChars * 3 == copied::kMinNarrativeBytes);
   std::vector<uint64_t> now;
   if (ctx.narrative_hashes != nullptr) {
     now = *ctx.narrative_hashes;
     MakeSet(&now);
   } else {
     std::string text = NarrativeOf(ctx.report);
-    if (text.size() >= kMinNarrativeChars * 3) now = Shingles(text);
+    if (text.size() >= copied::kMinNarrativeBytes) now = Shingles(text);
   }
   if (now.empty()) return;
   std::string then = NarrativeOf(*ctx.previous);
-  if (then.size() < kMinNarrativeChars * 3) return;
+  if (then.size() < copied::kMinNarrativeBytes) return;
   double j = Jaccard(now, Shingles(then));
   if (j < kCopiedThreshold) return;
   v1::Finding& f = sink.Fail(
