@@ -477,15 +477,19 @@ void AppendLengthDelimited(uint64_t tag, absl::string_view payload, std::string*
   out->append(payload.data(), payload.size());
 }
 
-// Reads the field at *p: its tag, and for a length-delimited field its payload [*payload, *p); moves *p past
-// it. False when the bytes are not a well-formed field.
-ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool NextField(const char** p, const char* end, uint64_t* tag, const char** payload) {
+// Reads the field at *p: its tag, for a length-delimited field its payload [*payload, *p), and for a varint
+// its value (into *varint when not null); moves *p past it. False when the bytes are not a well-formed field
+// (field number 0 and groups included, as a parse refuses them).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline bool NextField(const char** p, const char* end, uint64_t* tag, const char** payload,
+                                                   uint64_t* varint = nullptr) {
   *payload = nullptr;
   if (!ReadVarint(p, end, tag) || (*tag >> 3) == 0) return false;
   switch (*tag & 7) {
     case 0: {
-      uint64_t ignored;
-      return ReadVarint(p, end, &ignored);
+      uint64_t value;
+      if (!ReadVarint(p, end, &value)) return false;
+      if (varint != nullptr) *varint = value;
+      return true;
     }
     case 1:
       if (end - *p < 8) return false;
@@ -562,35 +566,15 @@ absl::StatusOr<ReportIdentity> ReportIdentityFromBytes(absl::string_view seriali
   const char* end = p + serialized.size();
   // Every field is walked: a field written twice counts by its last value, as a parse would take it.
   while (p < end) {
-    uint64_t tag, value;
-    if (!ReadVarint(&p, end, &tag)) return absl::InvalidArgumentError("a truncated tag");
-    const uint64_t number = tag >> 3;
-    switch (tag & 7) {
-      case 0:  // varint
-        if (!ReadVarint(&p, end, &value)) return absl::InvalidArgumentError("a truncated varint");
-        if (number == v1::AnnualReport::kReportYearFieldNumber) {
-          identity.report_year = static_cast<int>(static_cast<int32_t>(value));
-        }
-        break;
-      case 1:  // 64-bit
-        if (end - p < 8) return absl::InvalidArgumentError("a truncated fixed64");
-        p += 8;
-        break;
-      case 2:  // length-delimited
-        if (!ReadVarint(&p, end, &value) || value > static_cast<uint64_t>(end - p)) {
-          return absl::InvalidArgumentError("a truncated length-delimited field");
-        }
-        if (number == v1::AnnualReport::kAgencyFieldNumber) {
-          identity.agency.assign(p, static_cast<size_t>(value));
-        }
-        p += value;
-        break;
-      case 5:  // 32-bit
-        if (end - p < 4) return absl::InvalidArgumentError("a truncated fixed32");
-        p += 4;
-        break;
-      default:
-        return absl::InvalidArgumentError("not a serialised gongkai.v1.AnnualReport (wire type)");
+    uint64_t tag = 0, value = 0;
+    const char* payload = nullptr;
+    if (!NextField(&p, end, &tag, &payload, &value)) {
+      return absl::InvalidArgumentError("the bytes are not a well-formed serialised gongkai.v1.AnnualReport");
+    }
+    if (tag == (static_cast<uint64_t>(v1::AnnualReport::kReportYearFieldNumber) << 3)) {  // a varint
+      identity.report_year = static_cast<int>(static_cast<int32_t>(value));
+    } else if (tag == (static_cast<uint64_t>(v1::AnnualReport::kAgencyFieldNumber) << 3 | 2)) {
+      identity.agency.assign(payload, static_cast<size_t>(p - payload));
     }
   }
   return identity;
