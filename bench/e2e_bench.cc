@@ -11,10 +11,13 @@
 // that batch.copied flags every report (the workload before 2026-12-04: a worst case, not a province).
 // "province2y": "province" after an earlier job (not timed) of the same organs' reports of the year before,
 // which the job-wide history.* checks find. job_wide 0 turns the job-wide checks off.
-// reference_seconds 0 skips the raw-gRPC reference: under callgrind, for instruction counts that do not
-// depend on how fast the machine was.
+// After the batch, for reference_seconds, the same parsing and validation without batching: `workers` callers
+// each sending one report at a time (a unary Parse, then a unary Validate), with no store and no aggregator.
+// reference_seconds 0 skips both references: under callgrind, for instruction counts that do not depend on
+// how fast the machine was.
 #include <sys/resource.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +25,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -32,12 +36,16 @@
 #include "common/schema.h"
 #include "common/server.h"
 #include "gongkai/v1/gateway_service.grpc.pb.h"
+#include "gongkai/v1/parser_service.grpc.pb.h"
+#include "gongkai/v1/validator_service.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "services/aggregator/aggregator_service.h"
 #include "services/gateway/engine.h"
 #include "services/gateway/gateway_service.h"
 #include "services/gateway/store.h"
+#include "services/parser/parser.h"
 #include "services/parser/parser_service.h"
+#include "services/validator/validator.h"
 #include "services/validator/validator_service.h"
 #include "tools/corpus/generator.h"
 #include "tools/corpus/report_factory.h"
@@ -129,6 +137,25 @@ v1::SubmitResponse SubmitJob(v1::GatewayService::Stub* stub, int n, const std::f
   w->WritesDone();
   w->Finish();
   return submitted;
+}
+
+// Runs `one(i)` for i = 0, 1, 2, ... on `threads` threads for `seconds`; answers how many calls a second
+// returned true and adds those that returned false to *failed.
+double RunFor(int threads, int seconds, int64_t* failed, const std::function<bool(size_t)>& one) {
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> ok{0}, bad{0};
+  std::vector<std::thread> running;
+  auto start = std::chrono::steady_clock::now();
+  for (int t = 0; t < threads; ++t) {
+    running.emplace_back([&, t] {
+      for (size_t i = static_cast<size_t>(t); !stop; i += static_cast<size_t>(threads)) ++(one(i) ? ok : bad);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+  stop = true;
+  for (std::thread& t : running) t.join();
+  *failed += bad;
+  return static_cast<double>(ok) / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
@@ -322,6 +349,49 @@ int main(int argc, char** argv) {
     auto it = last.rule_counts().find(rule);
     return static_cast<long long>(it == last.rule_counts().end() ? 0 : it->second);
   };
+  if (reference_seconds > 0) {
+    // The same parsing and validation without batching: `workers` callers, each sending one report at a
+    // time as a unary Parse and then a unary Validate to the same servers, with no store and no
+    // aggregator. What batching and the rest of the gateway are measured against.
+    std::vector<std::string> sample = texts;
+    if (sample.empty()) {
+      std::ifstream again(dir / "documents.bin", std::ios::binary);
+      for (int i = 0; i < std::min(n, 2000); ++i) sample.push_back(ReadDocument(again));
+    }
+    auto parser_stub = v1::ParserService::NewStub(grpc::CreateChannel(ps->local_address(), grpc::InsecureChannelCredentials()));
+    auto validator_stub =
+        v1::ValidatorService::NewStub(grpc::CreateChannel(vs->local_address(), grpc::InsecureChannelCredentials()));
+    int64_t call_errors = 0;
+    double unbatched_rate = RunFor(workers, reference_seconds, &call_errors, [&](size_t i) {
+      v1::ParseRequest parse;
+      parse.set_content(sample[i % sample.size()]);
+      v1::ParseResponse parsed;
+      grpc::ClientContext pc;
+      if (!parser_stub->Parse(&pc, parse, &parsed).ok()) return false;
+      v1::ValidateRequest validate;
+      validate.mutable_report()->Swap(parsed.mutable_report());
+      v1::ValidateResponse findings;
+      grpc::ClientContext vc;
+      return validator_stub->Validate(&vc, validate, &findings).ok();
+    });
+    std::printf("the same parsing and validation unbatched (%d callers, one unary Parse then one unary Validate per "
+                "report, no store, no aggregator): %.0f reports/s (%lld calls failed); batch path ÷ unbatched = %.2f\n",
+                workers, unbatched_rate, static_cast<long long>(call_errors), rate / unbatched_rate);
+    // The work itself: the libraries in this process, no gRPC, no store, on as many threads as cores. No
+    // path through the services can beat it on this machine.
+    const validator::Validator rules = *validator::Validator::Create();
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int64_t unreadable = 0;
+    double work_rate = RunFor(cores, reference_seconds, &unreadable, [&](size_t i) {
+      absl::StatusOr<v1::AnnualReport> report = parser::ParseDocument(sample[i % sample.size()]);
+      if (!report.ok()) return false;
+      rules.Validate(*report);
+      return true;
+    });
+    std::printf("the same parsing and validation in this process, no gRPC (%d threads): %.0f reports/s; batch path "
+                "÷ that = %.2f, raw unary round trips ÷ that = %.2f\n",
+                cores, work_rate, rate / work_rate, unary_rate / work_rate);
+  }
   std::printf("findings: batch.copied %lld, history.copied %lld, history.carry %lld\n", count("batch.copied"),
               count("history.copied"), count("history.carry"));
   // CPU is steadier than wall time on a shared virtual machine: the figure to compare changes by.
