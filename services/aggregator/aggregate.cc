@@ -146,13 +146,11 @@ void AddReport(const v1::CheckedReport& checked, v1::Aggregate* aggregate, const
   ReportClass cls;
   cls.Fold(checked.findings(), &node);
   cls.Count(&node, +1);
-  const bool error = cls.error;
-  const std::vector<std::string>& error_rules = cls.error_rules;
   (*aggregate->mutable_filings())[absl::StrCat(place.region, "|", r.agency(), "|", r.report_year())] += 1;
   bool summable = r.version() == v1::TEMPLATE_VERSION_V2021 || r.version() == v1::TEMPLATE_VERSION_V2019;
-  if (error && !aggregate->options().include_reports_with_errors()) {
+  if (cls.error && !aggregate->options().include_reports_with_errors()) {
     node.set_reports_excluded(node.reports_excluded() + 1);
-    for (const std::string& rule : error_rules) (*node.mutable_excluded_by_rule())[rule] += 1;
+    for (const std::string& rule : cls.error_rules) (*node.mutable_excluded_by_rule())[rule] += 1;
     return;
   }
   if (!summable) return;

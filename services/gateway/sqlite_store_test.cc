@@ -19,6 +19,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+v1::Document Doc(const std::string& id) {
+  v1::Document d;
+  d.set_content("report " + id);
+  d.mutable_metadata()->set_document_id(id);
+  return d;
+}
+
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -27,16 +34,28 @@ class SqliteStoreTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::string Path() const { return (dir_ / "jobs.sqlite").string(); }
+  // A sealed job of the caller "me" with one document of each id (Doc); "" and a test failure when the
+  // store refused.
+  static std::string SealedJob(JobStore* store, const std::vector<std::string>& ids) {
+    absl::StatusOr<std::string> job = store->CreateJob("me");
+    if (!job.ok()) {
+      ADD_FAILURE() << job.status();
+      return "";
+    }
+    std::vector<v1::Document> documents;
+    for (const std::string& id : ids) documents.push_back(Doc(id));
+    std::vector<bool> added;
+    absl::Status status = store->AddDocuments("me", *job, documents, &added);
+    if (status.ok()) status = store->Seal("me", *job);
+    if (!status.ok()) {
+      ADD_FAILURE() << status;
+      return "";
+    }
+    return *job;
+  }
   fs::path dir_;
   static inline int counter_ = 0;
 };
-
-v1::Document Doc(const std::string& id) {
-  v1::Document d;
-  d.set_content("report " + id);
-  d.mutable_metadata()->set_document_id(id);
-  return d;
-}
 
 // The signals the gateway's idle threads wait on are raised by the changes they wait for, and only by them.
 TEST_F(SqliteStoreTest, SignalsNewWorkAndEveryJobStateChange) {
@@ -93,10 +112,7 @@ TEST(ChangeSignalTest, AWaiterWakesAtTheChangeNotAtItsTimeout) {
 
 TEST_F(SqliteStoreTest, ProgressCountsEveryDocumentOnceWhateverHappensToIt) {
   auto store = *OpenSqliteStore(Path());
-  std::string job = *store->CreateJob("me");
-  std::vector<bool> added;
-  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b"), Doc("c"), Doc("d"), Doc("a")}, &added).ok());
-  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::string job = SealedJob(store.get(), {"a", "b", "c", "d", "a"});
   std::vector<WorkItem> items = *store->Claim(10);
   ASSERT_EQ(items.size(), 4u);
   // a: parsed; b: refused by the parser; c and d: their replica failed, c for the last time.
@@ -134,10 +150,7 @@ TEST_F(SqliteStoreTest, ProgressCountsEveryDocumentOnceWhateverHappensToIt) {
 
 TEST_F(SqliteStoreTest, JobWideFindingsAreAppendedOnceAndCounted) {
   auto store = *OpenSqliteStore(Path());
-  std::string job = *store->CreateJob("me");
-  std::vector<bool> added;
-  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b"), Doc("c")}, &added).ok());
-  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::string job = SealedJob(store.get(), {"a", "b", "c"});
   std::vector<WorkItem> items = *store->Claim(10);
   ASSERT_EQ(items.size(), 3u);
   std::vector<std::pair<WorkItem, wire::ReportResult>> results;
@@ -196,10 +209,7 @@ TEST_F(SqliteStoreTest, JobWideFindingsAreAppendedOnceAndCounted) {
 
 TEST_F(SqliteStoreTest, ADamagedResultIsLeftOutOfTheJobWideChecksWhichGoOn) {
   auto store = *OpenSqliteStore(Path());
-  std::string job = *store->CreateJob("me");
-  std::vector<bool> added;
-  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b")}, &added).ok());
-  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::string job = SealedJob(store.get(), {"a", "b"});
   std::vector<WorkItem> items = *store->Claim(10);
   ASSERT_EQ(items.size(), 2u);
   std::vector<std::pair<WorkItem, wire::ReportResult>> results;
@@ -307,10 +317,7 @@ TEST_F(SqliteStoreTest, AResultWithItsReportSerialisedReadsBackWhole) {
 // documents are claimed once, and the counters see each document once.
 TEST_F(SqliteStoreTest, CompleteAndClaimStoresOneBatchAndClaimsTheNext) {
   auto store = *OpenSqliteStore(Path());
-  std::string job = *store->CreateJob("me");
-  std::vector<bool> added;
-  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b"), Doc("c"), Doc("d"), Doc("e")}, &added).ok());
-  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::string job = SealedJob(store.get(), {"a", "b", "c", "d", "e"});
   std::vector<WorkItem> first = *store->Claim(2);
   ASSERT_EQ(first.size(), 2u);
   std::vector<std::pair<WorkItem, wire::ReportResult>> results;
@@ -337,10 +344,7 @@ TEST_F(SqliteStoreTest, CompleteAndClaimStoresOneBatchAndClaimsTheNext) {
 // a gateway that stops again and again never fails a document for it.
 TEST_F(SqliteStoreTest, UnclaimedDocumentsKeepTheirAttempts) {
   auto store = *OpenSqliteStore(Path());
-  std::string job = *store->CreateJob("me");
-  std::vector<bool> added;
-  ASSERT_TRUE(store->AddDocuments("me", job, {Doc("a"), Doc("b")}, &added).ok());
-  ASSERT_TRUE(store->Seal("me", job).ok());
+  std::string job = SealedJob(store.get(), {"a", "b"});
   for (int round = 0; round < 5; ++round) {
     std::vector<WorkItem> items = *store->Claim(2);
     ASSERT_EQ(items.size(), 2u) << "round " << round;

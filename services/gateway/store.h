@@ -124,8 +124,9 @@ class JobStore {
   virtual absl::StatusOr<std::map<int64_t, wire::ReportResult>> StoredResults(absl::string_view job_id,
                                                                                const std::vector<int64_t>& seqs) = 0;
   // In one transaction: appends the job-wide findings to the stored results (by seq; a damaged result
-  // takes none), counts them in the job's progress, and marks the job done. False, with nothing written, when the job is no longer
-  // "checking" (cancelled, or finished by another gateway): the findings are never appended twice.
+  // takes none), counts them in the job's progress, and marks the job done. False, with nothing written,
+  // when the job is no longer "checking" (cancelled, or finished by another gateway): the findings are never
+  // appended twice.
   virtual absl::StatusOr<bool> FinishChecks(absl::string_view job_id,
                                             const std::map<int64_t, std::vector<gongkai::v1::Finding>>& findings) = 0;
 

@@ -119,8 +119,6 @@ TEST(Validator, HistoryFindingsAreTheSameInABatchAndAlone) {
   }
 }
 
-// Mutation test: change one cell of a consistent report at random; every change to a table 三 or 四
-// cell breaks at least one of the tables' equations, and the arithmetic rules must catch it.
 TEST(Validator, BatchAnswersTheNarrativeSignaturesWithTheSameFindings) {
   // The signatures come from the hashes batch.copied works out; they must be NarrativeSignature's, and
   // asking for them must not change a finding (batch.copied reorders the hashes it is lent).
@@ -153,6 +151,8 @@ TEST(Validator, BatchAnswersTheNarrativeSignaturesWithTheSameFindings) {
   EXPECT_EQ(copied, 1);  // the first two organs filed one narrative
 }
 
+// Mutation test: change one cell of a consistent report at random; every change to a table 三 or 四
+// cell breaks at least one of the tables' equations, and the arithmetic rules must catch it.
 TEST(Validator, ArithmeticRulesCatchEveryChangeThatBreaksAnEquation) {
   ASSERT_OK_AND_ASSIGN(Validator validator, Validator::Create());
   std::mt19937 rng(2024);
